@@ -1,0 +1,150 @@
+/* cc-core-private.h: what the core's files share among themselves and nobody else. */
+#pragma once
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pem.h>
+#include <openssl/bio.h>
+
+#include "certconsole-core.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_REQ, X509_REQ_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_NAME, X509_NAME_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_EXTENSION, X509_EXTENSION_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIO, BIO_free_all)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ASN1_INTEGER, ASN1_INTEGER_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIGNUM, BN_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GENERAL_NAMES, GENERAL_NAMES_free)
+
+/* largest file the core reads: anything bigger is refused before parsing */
+#define CC_MAX_FILE_SIZE (16 * 1024 * 1024)
+
+/* g_strv_builder_take is GLib 2.80; we are pinned to 2.74 */
+static inline void
+_cc_strv_builder_take (GStrvBuilder *builder, char *value)
+{
+  g_strv_builder_add (builder, value);
+  g_free (value);
+}
+
+/* cc-fileutil.c */
+gboolean  _cc_write_file_atomic   (const char   *path,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   GError      **error);
+gboolean  _cc_read_file           (const char   *path,
+                                   char        **contents,
+                                   gsize        *len,
+                                   GError      **error);
+gboolean  _cc_mkdir               (const char   *path,
+                                   int           mode,
+                                   GError      **error);
+gboolean  _cc_symlink_atomic      (const char   *target,
+                                   const char   *link_path,
+                                   GError      **error);
+void      _cc_fsync_dir           (const char   *dir);
+gboolean  _cc_rmrf                (const char   *path,
+                                   GError      **error);
+gboolean  _cc_is_thumbprint       (const char   *name);
+/* the OpenSSL error queue as one line (and cleared); never includes key material */
+char     *_cc_openssl_error       (void);
+/* a message ending in what OpenSSL said, when it said anything */
+void      _cc_set_openssl_error   (GError      **error,
+                                   int           code,
+                                   const char   *format,
+                                   ...) G_GNUC_PRINTF (3, 4);
+/* decodes every "-----BEGIN <label>-----" block (label NULL: any) to DER, in order */
+GPtrArray *_cc_pem_decode_all     (const char   *text,
+                                   gsize         len,
+                                   const char   *label);
+char      *_cc_sha256_hex         (const void   *data,
+                                   gsize         len);
+
+/* cc-certificate.c */
+X509     *_cc_certificate_get_x509 (CcCertificate *self);
+CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
+
+/* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
+CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
+                                          GBytes       *der,
+                                          GError      **error);
+
+/* cc-store-entry.c */
+CcStoreEntry *_cc_store_entry_new          (CcCertificate *certificate);
+void          _cc_store_entry_set_id       (CcStoreEntry *self, const char *id);
+void          _cc_store_entry_set_metadata (CcStoreEntry *self,
+                                            const char   *friendly_name,
+                                            gboolean      has_private_key,
+                                            gboolean      exportable,
+                                            const char   *source,
+                                            GDateTime    *added);
+void          _cc_store_entry_set_request  (CcStoreEntry *self,
+                                            const char   *subject,
+                                            const char   *iface,
+                                            const char   *key_type);
+void          _cc_store_entry_set_assigned_to (CcStoreEntry *self,
+                                            const char   *assigned_to);
+
+/* cc-store.c */
+CcStore  *_cc_store_new                  (CcServer     *server,
+                                          CcStoreKind   kind);
+void      _cc_store_refresh_assignments  (CcStore      *self);
+/* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
+gboolean  _cc_store_rehash               (CcStore      *self,
+                                          GError      **error);
+
+/* cc-server.c */
+CcServer *_cc_server_new                 (CcPool       *pool,
+                                          const char   *fqdn,
+                                          CcRole        role);
+void      _cc_server_set_pool            (CcServer     *self,
+                                          CcPool       *pool);
+void      _cc_server_set_interfaces      (CcServer     *self,
+                                          GArray       *ifaces);
+void      _cc_server_set_interface_host  (CcServer     *self,
+                                          CcInterface   iface,
+                                          const char   *host);
+CcDeployment *_cc_server_get_deployment  (CcServer     *self);
+
+/* cc-pool.c */
+CcPool   *_cc_pool_new                   (CcSite       *site,
+                                          const char   *fqdn,
+                                          gboolean      load_balancer);
+void      _cc_pool_add_server            (CcPool       *self,
+                                          CcServer     *server);
+gboolean  _cc_pool_remove_server         (CcPool       *self,
+                                          CcServer     *server);
+
+/* cc-site.c */
+CcSite   *_cc_site_new                   (CcDeployment *deployment,
+                                          const char   *name);
+void      _cc_site_add_pool              (CcSite       *self,
+                                          CcPool       *pool);
+gboolean  _cc_site_remove_pool           (CcSite       *self,
+                                          CcPool       *pool);
+
+/* cc-deployment.c: appends a site built in memory (no save, no audit) */
+void      _cc_deployment_add_site_internal (CcDeployment *self,
+                                          CcSite       *site);
+
+/* cc-demo.c */
+gboolean  _cc_demo_populate              (CcDeployment *self,
+                                          GCancellable *cancellable,
+                                          GError      **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* cc-server.c: writes assigned/<interface>.pem (leaf + chain) and .key (0600), key first */
+gboolean  _cc_server_write_assigned      (CcServer     *self,
+                                          CcInterface   iface,
+                                          const char   *chain_pem,
+                                          GBytes       *key_pem,
+                                          GError      **error);
+G_END_DECLS

@@ -1,0 +1,285 @@
+/* cc-fileutil.c: atomic writes, bounded reads, PEM blocks and OpenSSL error text. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <openssl/err.h>
+#include <openssl/sha.h>
+
+#include "cc-core-private.h"
+
+static void
+set_errno_error (GError **error, int saved_errno, const char *format, const char *path)
+{
+  g_autofree char *what = g_strdup_printf (format, path);
+  g_set_error (error, CC_ERROR, CC_ERROR_IO, "%s: %s", what, g_strerror (saved_errno));
+}
+
+void
+_cc_fsync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+gboolean
+_cc_write_file_atomic (const char  *path,
+                       const void  *data,
+                       gsize        len,
+                       int          mode,
+                       GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
+  const guint8 *p = data;
+  gsize left = len;
+  int fd;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Cannot write “%s”; check that the folder exists and is writable"),
+                       path);
+      return FALSE;
+    }
+  /* mkstemp honours the umask; the mode we were asked for is what we want */
+  if (fchmod (fd, mode) != 0)
+    goto fail;
+
+  while (left > 0)
+    {
+      ssize_t n = write (fd, p, left);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          goto fail;
+        }
+      p += n;
+      left -= n;
+    }
+  if (fsync (fd) != 0)
+    goto fail;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto fail;
+    }
+  fd = -1;
+  if (g_rename (tmp, path) != 0)
+    goto fail;
+  _cc_fsync_dir (dir);
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_unlink (tmp);
+    set_errno_error (error, saved,
+                     _("Cannot write “%s”; nothing was changed. Check free space and permissions"),
+                     path);
+    return FALSE;
+  }
+}
+
+gboolean
+_cc_read_file (const char *path, char **contents, gsize *len, GError **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      set_errno_error (error, errno, _("Cannot read “%s”"), path);
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("“%s” is a folder, not a file"), path);
+      return FALSE;
+    }
+  if (st.st_size > CC_MAX_FILE_SIZE)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_IO,
+                   _("“%s” is larger than %d MiB; it cannot be a certificate file"),
+                   path, CC_MAX_FILE_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+  {
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents (path, contents, len, &local))
+      {
+        g_set_error (error, CC_ERROR, CC_ERROR_IO, "%s", local->message);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+gboolean
+_cc_mkdir (const char *path, int mode, GError **error)
+{
+  if (g_mkdir_with_parents (path, mode) != 0)
+    {
+      set_errno_error (error, errno, _("Cannot create the folder “%s”"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_symlink_atomic (const char *target, const char *link_path, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", link_path, (int) getpid ());
+
+  g_unlink (tmp);
+  if (symlink (target, tmp) != 0 || g_rename (tmp, link_path) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      set_errno_error (error, saved, _("Cannot create the link “%s”"), link_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_rmrf (const char *path, GError **error)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+      const char *name;
+      if (dir == NULL)
+        return FALSE;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (!_cc_rmrf (child, error))
+            return FALSE;
+        }
+      if (g_rmdir (path) != 0)
+        {
+          set_errno_error (error, errno, _("Cannot remove “%s”"), path);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (g_unlink (path) != 0)
+    {
+      set_errno_error (error, errno, _("Cannot remove “%s”"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_is_thumbprint (const char *name)
+{
+  guint i;
+  for (i = 0; name[i]; i++)
+    if (!g_ascii_isxdigit (name[i]) || g_ascii_isupper (name[i]))
+      return FALSE;
+  return i == 64;
+}
+
+char *
+_cc_openssl_error (void)
+{
+  GString *s = g_string_new (NULL);
+  unsigned long e;
+  char buf[256];
+
+  while ((e = ERR_get_error ()) != 0)
+    {
+      const char *reason = ERR_reason_error_string (e);
+      if (reason == NULL)
+        {
+          ERR_error_string_n (e, buf, sizeof buf);
+          reason = buf;
+        }
+      if (s->len == 0 || strstr (s->str, reason) == NULL)
+        g_string_append_printf (s, "%s%s", s->len ? "; " : "", reason);
+    }
+  return g_string_free (s, s->len == 0);
+}
+
+void
+_cc_set_openssl_error (GError **error, int code, const char *format, ...)
+{
+  g_autofree char *msg = NULL;
+  g_autofree char *ossl = _cc_openssl_error ();
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (ossl != NULL)
+    g_set_error (error, CC_ERROR, code, "%s (OpenSSL: %s)", msg, ossl);
+  else
+    g_set_error_literal (error, CC_ERROR, code, msg);
+}
+
+GPtrArray *
+_cc_pem_decode_all (const char *text, gsize len, const char *label)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const char *p = text;
+  const char *end = text + len;
+
+  while (p < end)
+    {
+      const char *begin = g_strstr_len (p, end - p, "-----BEGIN ");
+      const char *label_end, *body, *stop;
+      g_autofree char *this_label = NULL;
+      g_autofree char *end_marker = NULL;
+      g_autofree char *b64 = NULL;
+      guchar *der;
+      gsize der_len;
+
+      if (begin == NULL)
+        break;
+      label_end = g_strstr_len (begin + 11, end - (begin + 11), "-----");
+      if (label_end == NULL)
+        break;
+      this_label = g_strndup (begin + 11, label_end - (begin + 11));
+      body = label_end + 5;
+      end_marker = g_strdup_printf ("-----END %s-----", this_label);
+      stop = g_strstr_len (body, end - body, end_marker);
+      if (stop == NULL)
+        break;
+      p = stop + strlen (end_marker);
+      if (label != NULL && strcmp (label, this_label) != 0)
+        continue;
+      b64 = g_strndup (body, stop - body);
+      der = g_base64_decode (b64, &der_len);
+      if (der_len > 0)
+        g_ptr_array_add (out, g_bytes_new_take (der, der_len));
+      else
+        g_free (der);
+    }
+  return out;
+}
+
+char *
+_cc_sha256_hex (const void *data, gsize len)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+}

@@ -1,0 +1,871 @@
+/* cc-store.c: one store folder of one server, loaded on demand into a GListModel. */
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "cc-core-private.h"
+
+struct _CcStore
+{
+  GObject parent_instance;
+
+  CcServer *server;   /* weak: the server owns its stores */
+  CcStoreKind kind;
+  char *path;
+  GPtrArray *entries; /* of CcStoreEntry */
+  GStrv problems;
+  gboolean loaded;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CcStore, cc_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum
+{
+  PROP_0,
+  PROP_KIND,
+  PROP_LOADED,
+  PROP_N_ITEMS,
+  PROP_DISPLAY_NAME,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  GPtrArray *entries;
+  GStrv problems;
+} LoadResult;
+
+static void
+load_result_free (LoadResult *r)
+{
+  g_clear_pointer (&r->entries, g_ptr_array_unref);
+  g_strfreev (r->problems);
+  g_free (r);
+}
+
+static GType
+list_model_get_item_type (GListModel *model)
+{
+  return CC_TYPE_STORE_ENTRY;
+}
+
+static guint
+list_model_get_n_items (GListModel *model)
+{
+  return CC_STORE (model)->entries->len;
+}
+
+static gpointer
+list_model_get_item (GListModel *model, guint position)
+{
+  CcStore *self = CC_STORE (model);
+  if (position >= self->entries->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->entries, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = list_model_get_item_type;
+  iface->get_n_items = list_model_get_n_items;
+  iface->get_item = list_model_get_item;
+}
+
+static void
+cc_store_finalize (GObject *object)
+{
+  CcStore *self = CC_STORE (object);
+  g_free (self->path);
+  g_ptr_array_unref (self->entries);
+  g_strfreev (self->problems);
+  G_OBJECT_CLASS (cc_store_parent_class)->finalize (object);
+}
+
+static void
+cc_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CcStore *self = CC_STORE (object);
+  switch (prop_id)
+    {
+    case PROP_KIND: g_value_set_uint (value, self->kind); break;
+    case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, self->entries->len); break;
+    case PROP_DISPLAY_NAME: g_value_set_string (value, cc_store_get_display_name (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_store_class_init (CcStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = cc_store_finalize;
+  object_class->get_property = cc_store_get_property;
+  properties[PROP_KIND] = g_param_spec_uint ("kind", NULL, NULL, 0, CC_N_STORES - 1, 0, ro);
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cc_store_init (CcStore *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+CcStore *
+_cc_store_new (CcServer *server, CcStoreKind kind)
+{
+  CcStore *self = g_object_new (CC_TYPE_STORE, NULL);
+  self->server = server;
+  self->kind = kind;
+  self->path = g_build_filename (cc_server_get_path (server), cc_store_kind_to_id (kind), NULL);
+  return self;
+}
+
+CcStoreKind
+cc_store_get_kind (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), 0);
+  return self->kind;
+}
+
+CcServer *
+cc_store_get_server (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  return self->server;
+}
+
+const char *
+cc_store_get_path (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+cc_store_get_display_name (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  return cc_store_kind_get_display_name (self->kind);
+}
+
+gboolean
+cc_store_is_loaded (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+  return self->loaded;
+}
+
+const char * const *
+cc_store_get_problems (CcStore *self)
+{
+  static const char * const none[] = { NULL };
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  return self->problems ? (const char * const *) self->problems : none;
+}
+
+static JsonObject *
+read_json_object (const char *path, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *data = NULL;
+  gsize len;
+  JsonNode *root;
+
+  if (!_cc_read_file (path, &data, &len, error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_PARSE, _("“%s” does not hold a JSON object"), path);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static GDateTime *
+parse_time (const char *iso)
+{
+  return iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+}
+
+static void
+apply_metadata (CcStoreEntry *entry, JsonObject *meta, gboolean has_key)
+{
+  g_autoptr(GDateTime) added = NULL;
+  const char *friendly = NULL, *source = NULL;
+  gboolean exportable = FALSE;
+
+  if (meta != NULL)
+    {
+      friendly = json_object_get_string_member_with_default (meta, "friendly_name", NULL);
+      source = json_object_get_string_member_with_default (meta, "source", NULL);
+      exportable = json_object_get_boolean_member_with_default (meta, "exportable", FALSE);
+      added = parse_time (json_object_get_string_member_with_default (meta, "added", NULL));
+    }
+  _cc_store_entry_set_metadata (entry, friendly, has_key, has_key && exportable, source, added);
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  CcStoreEntry *ea = *(CcStoreEntry **) a;
+  CcStoreEntry *eb = *(CcStoreEntry **) b;
+  CcCertificate *ca = cc_store_entry_get_certificate (ea);
+  CcCertificate *cb = cc_store_entry_get_certificate (eb);
+  int r = 0;
+
+  if (ca != NULL && cb != NULL)
+    r = cc_natural_compare (cc_certificate_get_issued_to (ca), cc_certificate_get_issued_to (cb));
+  if (r == 0)
+    r = g_strcmp0 (cc_store_entry_get_id (ea), cc_store_entry_get_id (eb));
+  return r;
+}
+
+static CcStoreEntry *
+load_certificate_file (CcDeployment *deployment,
+                       const char   *dir,
+                       const char   *name,
+                       GStrvBuilder *problems)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *thumbprint = g_strndup (name, 64);
+  g_autofree char *key_path = g_strdup_printf ("%s/%s.key", dir, thumbprint);
+  g_autofree char *meta_path = g_strdup_printf ("%s/%s.json", dir, thumbprint);
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) blocks = NULL;
+  g_autoptr(CcCertificate) cert = NULL;
+  g_autoptr(JsonObject) meta = NULL;
+  g_autoptr(GError) error = NULL;
+  CcStoreEntry *entry;
+  gsize len;
+
+  if (!_cc_read_file (path, &data, &len, &error))
+    {
+      _cc_strv_builder_take (problems, g_strdup (error->message));
+      return NULL;
+    }
+  blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
+  if (blocks->len == 0)
+    {
+      _cc_strv_builder_take (problems,
+                           g_strdup_printf (_("“%s” holds no certificate; remove it or import the certificate again"),
+                                            path));
+      return NULL;
+    }
+  cert = _cc_deployment_intern_der (deployment, g_ptr_array_index (blocks, 0), &error);
+  if (cert == NULL)
+    {
+      _cc_strv_builder_take (problems, g_strdup_printf (_("“%s”: %s"), path, error->message));
+      return NULL;
+    }
+  if (!g_str_equal (cc_certificate_get_thumbprint (cert), thumbprint))
+    {
+      _cc_strv_builder_take (problems,
+                           g_strdup_printf (_("“%s” holds a certificate whose thumbprint is %s; the file was changed outside the console"),
+                                            path, cc_certificate_get_thumbprint (cert)));
+      return NULL;
+    }
+
+  if (g_file_test (meta_path, G_FILE_TEST_EXISTS))
+    {
+      meta = read_json_object (meta_path, &error);
+      if (meta == NULL)
+        {
+          _cc_strv_builder_take (problems, g_strdup (error->message));
+          g_clear_error (&error);
+        }
+    }
+
+  entry = _cc_store_entry_new (cert);
+  apply_metadata (entry, meta, g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  return entry;
+}
+
+static CcStoreEntry *
+load_request_file (const char *dir, const char *name, GStrvBuilder *problems)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *id = g_strndup (name, strlen (name) - strlen (".json"));
+  g_autofree char *csr_path = g_strdup_printf ("%s/%s.csr", dir, id);
+  g_autoptr(JsonObject) meta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_path = g_strdup_printf ("%s/%s.key", dir, id);
+  CcStoreEntry *entry;
+
+  /* the CSR is written last: metadata without it is an interrupted request */
+  if (!g_file_test (csr_path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  meta = read_json_object (path, &error);
+  if (meta == NULL)
+    {
+      _cc_strv_builder_take (problems, g_strdup (error->message));
+      return NULL;
+    }
+  entry = _cc_store_entry_new (NULL);
+  _cc_store_entry_set_id (entry, id);
+  apply_metadata (entry, meta, g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  _cc_store_entry_set_request (entry,
+                               json_object_get_string_member_with_default (meta, "subject", ""),
+                               json_object_get_string_member_with_default (meta, "interface", ""),
+                               json_object_get_string_member_with_default (meta, "key", ""));
+  return entry;
+}
+
+static LoadResult *
+load_folder (CcDeployment  *deployment,
+             const char    *dir_path,
+             CcStoreKind    kind,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *name;
+  LoadResult *result;
+
+  dir = g_dir_open (dir_path, 0, &local);
+  if (dir == NULL)
+    {
+      if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CC_ERROR, CC_ERROR_IO,
+                       _("Cannot read the store folder “%s”: %s"), dir_path, local->message);
+          return NULL;
+        }
+    }
+  else
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          CcStoreEntry *entry = NULL;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          if (kind == CC_STORE_REQUESTS)
+            {
+              if (g_str_has_suffix (name, ".json") && name[0] != '.')
+                entry = load_request_file (dir_path, name, problems);
+            }
+          else if (strlen (name) == 68 && g_str_has_suffix (name, ".pem"))
+            {
+              g_autofree char *stem = g_strndup (name, 64);
+              if (_cc_is_thumbprint (stem))
+                entry = load_certificate_file (deployment, dir_path, name, problems);
+            }
+          if (entry != NULL)
+            g_ptr_array_add (entries, entry);
+        }
+    }
+
+  g_ptr_array_sort (entries, compare_entries);
+  result = g_new0 (LoadResult, 1);
+  result->entries = g_steal_pointer (&entries);
+  result->problems = g_strv_builder_end (problems);
+  return result;
+}
+
+static void
+apply_result (CcStore *self, LoadResult *result)
+{
+  guint old_len = self->entries->len;
+  gboolean was_loaded = self->loaded;
+
+  g_ptr_array_unref (self->entries);
+  self->entries = g_steal_pointer (&result->entries);
+  g_strfreev (self->problems);
+  self->problems = g_steal_pointer (&result->problems);
+  self->loaded = TRUE;
+  _cc_store_refresh_assignments (self);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  if (old_len != self->entries->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (!was_loaded)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+}
+
+static CcDeployment *
+store_deployment (CcStore *self)
+{
+  return self->server ? _cc_server_get_deployment (self->server) : NULL;
+}
+
+gboolean
+cc_store_load (CcStore *self, GCancellable *cancellable, GError **error)
+{
+  LoadResult *result;
+
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+
+  result = load_folder (store_deployment (self), self->path, self->kind, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  apply_result (self, result);
+  load_result_free (result);
+  return TRUE;
+}
+
+gboolean
+cc_store_ensure_loaded (CcStore *self, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+  return self->loaded || cc_store_load (self, cancellable, error);
+}
+
+typedef struct
+{
+  CcDeployment *deployment;
+  char *path;
+  CcStoreKind kind;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->deployment);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  GError *error = NULL;
+  LoadResult *result = load_folder (data->deployment, data->path, data->kind, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+}
+
+static void
+load_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  CcStore *self = CC_STORE (source);
+  GError *error = NULL;
+  LoadResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (result == NULL)
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  /* the model changes on the caller's thread, before the caller hears of it */
+  apply_result (self, result);
+  load_result_free (result);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+cc_store_load_async (CcStore             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+  LoadData *data;
+
+  g_return_if_fail (CC_IS_STORE (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cc_store_load_async);
+
+  data = g_new0 (LoadData, 1);
+  data->deployment = store_deployment (self) ? g_object_ref (store_deployment (self)) : NULL;
+  data->path = g_strdup (self->path);
+  data->kind = self->kind;
+
+  inner = g_task_new (self, cancellable, load_done, outer);
+  g_task_set_source_tag (inner, load_thread);
+  g_task_set_task_data (inner, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (inner, load_thread);
+}
+
+gboolean
+cc_store_load_finish (CcStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+prefix_matches (const char *id, const char *prefix)
+{
+  return g_ascii_strncasecmp (id, prefix, strlen (prefix)) == 0;
+}
+
+CcStoreEntry *
+cc_store_lookup (CcStore *self, const char *thumbprint)
+{
+  CcStoreEntry *found = NULL;
+  gsize len;
+
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  g_return_val_if_fail (thumbprint != NULL, NULL);
+
+  len = strlen (thumbprint);
+  if (len < 8)
+    return NULL;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
+      const char *id = cc_store_entry_get_id (entry);
+
+      if (g_ascii_strcasecmp (id, thumbprint) == 0)
+        return entry;
+      if (prefix_matches (id, thumbprint))
+        {
+          if (found != NULL)
+            return NULL;   /* ambiguous prefix */
+          found = entry;
+        }
+    }
+  return found;
+}
+
+guint
+cc_store_count_on_disk (CcStore *self)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n = 0;
+
+  g_return_val_if_fail (CC_IS_STORE (self), 0);
+
+  dir = g_dir_open (self->path, 0, NULL);
+  if (dir == NULL)
+    return 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (self->kind == CC_STORE_REQUESTS)
+        {
+          if (g_str_has_suffix (name, ".csr") && name[0] != '.')
+            n++;
+        }
+      else if (strlen (name) == 68 && g_str_has_suffix (name, ".pem"))
+        n++;
+    }
+  return n;
+}
+
+static int
+store_dir_mode (CcStoreKind kind)
+{
+  return (kind == CC_STORE_PERSONAL || kind == CC_STORE_REQUESTS) ? 0700 : 0755;
+}
+
+static char *
+metadata_json (const char *friendly_name, gboolean exportable, const char *source)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *added = cc_format_iso8601 (now);
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "friendly_name");
+  json_builder_add_string_value (b, friendly_name ? friendly_name : "");
+  json_builder_set_member_name (b, "exportable");
+  json_builder_add_boolean_value (b, exportable);
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, source ? source : "");
+  json_builder_set_member_name (b, "added");
+  json_builder_add_string_value (b, added);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+static void
+replace_entry (CcStore *self, CcStoreEntry *entry)
+{
+  const char *id = cc_store_entry_get_id (entry);
+  guint i;
+
+  for (i = 0; i < self->entries->len; i++)
+    {
+      CcStoreEntry *old = g_ptr_array_index (self->entries, i);
+      if (g_str_equal (cc_store_entry_get_id (old), id))
+        {
+          g_ptr_array_index (self->entries, i) = entry;
+          g_object_unref (old);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
+          return;
+        }
+    }
+  /* keep the natural order */
+  for (i = 0; i < self->entries->len; i++)
+    if (compare_entries (&entry, &g_ptr_array_index (self->entries, i)) < 0)
+      break;
+  g_ptr_array_insert (self->entries, i, entry);
+  g_list_model_items_changed (G_LIST_MODEL (self), i, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+gboolean
+cc_store_add_certificate (CcStore        *self,
+                          CcCertificate  *certificate,
+                          GBytes         *key_pem,
+                          const char     *friendly_name,
+                          gboolean        exportable,
+                          const char     *source,
+                          GError        **error)
+{
+  const char *tp;
+  g_autofree char *pem = NULL;
+  g_autofree char *meta = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *meta_path = NULL;
+  gboolean personal;
+  CcStoreEntry *entry;
+
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CC_IS_CERTIFICATE (certificate), FALSE);
+
+  if (self->kind == CC_STORE_REQUESTS)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("Certificates cannot be added to the Pending Requests store of %s"),
+                   self->server ? cc_server_get_fqdn (self->server) : self->path);
+      return FALSE;
+    }
+  if (!cc_store_ensure_loaded (self, NULL, error))
+    return FALSE;
+
+  personal = self->kind == CC_STORE_PERSONAL;
+  tp = cc_certificate_get_thumbprint (certificate);
+  cert_path = g_strdup_printf ("%s/%s.pem", self->path, tp);
+  key_path = g_strdup_printf ("%s/%s.key", self->path, tp);
+  meta_path = g_strdup_printf ("%s/%s.json", self->path, tp);
+  pem = cc_certificate_dup_pem (certificate);
+  meta = metadata_json (friendly_name, exportable && key_pem != NULL, source);
+
+  if (!_cc_mkdir (self->path, store_dir_mode (self->kind), error))
+    return FALSE;
+
+  /* the certificate file is the commit point: it is written last */
+  if (key_pem != NULL
+      && !_cc_write_file_atomic (key_path, g_bytes_get_data (key_pem, NULL),
+                                 g_bytes_get_size (key_pem), 0600, error))
+    return FALSE;
+  if (!_cc_write_file_atomic (meta_path, meta, strlen (meta), personal ? 0600 : 0644, error)
+      || !_cc_write_file_atomic (cert_path, pem, strlen (pem), 0644, error))
+    {
+      /* do not leave a key behind for a certificate that is not there */
+      if (key_pem != NULL && !g_file_test (cert_path, G_FILE_TEST_EXISTS))
+        g_unlink (key_path);
+      return FALSE;
+    }
+
+  entry = _cc_store_entry_new (certificate);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    gboolean has_key = key_pem != NULL || g_file_test (key_path, G_FILE_TEST_IS_REGULAR);
+    _cc_store_entry_set_metadata (entry, friendly_name, has_key, exportable && has_key, source, now);
+  }
+  if (self->server != NULL)
+    {
+      g_autofree char *assigned = cc_server_dup_assigned_to (self->server, tp);
+      _cc_store_entry_set_assigned_to (entry, assigned);
+    }
+  replace_entry (self, entry);
+
+  if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
+    return _cc_store_rehash (self, error);
+  return TRUE;
+}
+
+gboolean
+cc_store_remove (CcStore *self, const char *thumbprint, GError **error)
+{
+  CcStoreEntry *entry;
+  g_autofree char *id = NULL;
+  const char *suffixes[] = { ".pem", ".csr", ".key", ".json" };
+  guint i;
+
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+
+  if (!cc_store_ensure_loaded (self, NULL, error))
+    return FALSE;
+  entry = cc_store_lookup (self, thumbprint);
+  if (entry == NULL)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("No certificate %s in the %s store of %s; list them with `certctl list certs`"),
+                   thumbprint, cc_store_get_display_name (self),
+                   self->server ? cc_server_get_fqdn (self->server) : self->path);
+      return FALSE;
+    }
+  id = g_strdup (cc_store_entry_get_id (entry));
+
+  /* the certificate (or CSR) goes first, so an interrupted removal leaves no half entry */
+  for (i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s%s", self->path, id, suffixes[i]);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot remove “%s”: %s"), path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+    }
+  _cc_fsync_dir (self->path);
+
+  for (i = 0; i < self->entries->len; i++)
+    if (g_str_equal (cc_store_entry_get_id (g_ptr_array_index (self->entries, i)), id))
+      {
+        g_ptr_array_remove_index (self->entries, i);
+        g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+        break;
+      }
+
+  if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
+    return _cc_store_rehash (self, error);
+  return TRUE;
+}
+
+GBytes *
+cc_store_read_key (CcStore *self, const char *thumbprint, GError **error)
+{
+  g_autofree char *path = NULL;
+  char *data = NULL;
+  gsize len;
+
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+
+  if (!_cc_is_thumbprint (thumbprint))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID, _("“%s” is not a SHA-256 thumbprint"),
+                   thumbprint);
+      return NULL;
+    }
+  path = g_strdup_printf ("%s/%s.key", self->path, thumbprint);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("There is no private key for certificate %s on %s"), thumbprint,
+                   self->server ? cc_server_get_fqdn (self->server) : self->path);
+      return NULL;
+    }
+  if (!_cc_read_file (path, &data, &len, error))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
+static gboolean
+is_hash_link_name (const char *name)
+{
+  guint i;
+  for (i = 0; i < 8; i++)
+    if (!g_ascii_isxdigit (name[i]))
+      return FALSE;
+  if (name[8] != '.' || name[9] == '\0')
+    return FALSE;
+  for (i = 9; name[i]; i++)
+    if (!g_ascii_isdigit (name[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+compare_by_id (gconstpointer a, gconstpointer b)
+{
+  return strcmp (cc_store_entry_get_id (*(CcStoreEntry **) a),
+                 cc_store_entry_get_id (*(CcStoreEntry **) b));
+}
+
+gboolean
+_cc_store_rehash (CcStore *self, GError **error)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) counters = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (self->entries->len);
+  g_autoptr(GDir) dir = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *name;
+
+  /* deterministic: the same store always gets the same links */
+  for (guint i = 0; i < self->entries->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (self->entries, i));
+  g_ptr_array_sort (sorted, compare_by_id);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      CcCertificate *cert = cc_store_entry_get_certificate (g_ptr_array_index (sorted, i));
+      gulong hash = cc_certificate_get_subject_hash (cert);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counters, GUINT_TO_POINTER (hash)));
+
+      g_hash_table_insert (counters, GUINT_TO_POINTER (hash), GUINT_TO_POINTER (n + 1));
+      g_hash_table_insert (wanted, g_strdup_printf ("%08lx.%u", hash, n),
+                           g_strdup_printf ("%s.pem", cc_certificate_get_thumbprint (cert)));
+    }
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *link_path = g_build_filename (self->path, key, NULL);
+      g_autofree char *current = g_file_read_link (link_path, NULL);
+
+      if (g_strcmp0 (current, value) != 0
+          && !_cc_symlink_atomic (value, link_path, error))
+        return FALSE;
+    }
+
+  dir = g_dir_open (self->path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (is_hash_link_name (name) && !g_hash_table_contains (wanted, name))
+        {
+          g_autofree char *link_path = g_build_filename (self->path, name, NULL);
+          if (g_file_test (link_path, G_FILE_TEST_IS_SYMLINK))
+            g_unlink (link_path);
+        }
+    }
+  _cc_fsync_dir (self->path);
+  return TRUE;
+}
+
+void
+_cc_store_refresh_assignments (CcStore *self)
+{
+  if (self->server == NULL || self->kind != CC_STORE_PERSONAL)
+    return;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
+      g_autofree char *assigned = cc_server_dup_assigned_to (self->server,
+                                                             cc_store_entry_get_id (entry));
+      _cc_store_entry_set_assigned_to (entry, assigned);
+    }
+}

@@ -1,0 +1,13 @@
+/* cc-application.h: the certconsole application: command line, app-wide actions, windows. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CC_TYPE_APPLICATION (cc_application_get_type ())
+G_DECLARE_FINAL_TYPE (CcApplication, cc_application, CC, APPLICATION, AdwApplication)
+
+CcApplication *cc_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,1162 @@
+/* cc-window.c: the console window: the deployment's tree on the left, the selected store's
+ * certificates on the right, everything loaded off the main loop. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cc-window.h"
+#include "cc-window-private.h"
+
+struct _CcWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwWindowTitle       *window_title;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *main_stack;
+  AdwStatusPage        *open_error_page;
+  GtkListView          *sidebar;
+  GtkSingleSelection   *sidebar_selection;
+  GtkStack             *content_stack;
+  AdwStatusPage        *empty_page;
+  AdwStatusPage        *load_error_page;
+  GtkColumnView        *column_view;
+  GtkColumnViewColumn  *issued_to_column;
+  GtkCustomSorter      *issued_to_sorter;
+  GtkFilterListModel   *entry_filter_model;
+  GtkSortListModel     *entry_sort_model;
+
+  char                 *deployment_path;
+  CcDeployment         *deployment;
+  GtkTreeListModel     *tree_model;
+  CcStore              *store;          /* the one shown, or NULL */
+  GError               *load_error;
+
+  /* cancelled when the window goes away */
+  GCancellable         *cancellable;
+  /* the store load in flight; cancelled when another store is selected */
+  GCancellable         *load_cancellable;
+
+  guint                 opening : 1;
+  guint                 loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_DEPLOYMENT_PATH,
+  PROP_DEPLOYMENT,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* one store load: which window asked, with which cancellable */
+typedef struct
+{
+  CcWindow     *self;
+  GCancellable *cancellable;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
+
+static void
+set_busy (CcWindow *self,
+          gboolean  opening,
+          gboolean  loading)
+{
+  gboolean was_busy = self->opening || self->loading;
+
+  self->opening = !!opening;
+  self->loading = !!loading;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload",
+                                 self->store != NULL && !self->loading);
+
+  if (was_busy != (self->opening || self->loading))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* ~/.local/share/certconsole rather than /home/someone/.local/share/certconsole */
+static char *
+dup_display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *display = g_filename_display_name (path);
+  gsize home_len;
+
+  if (home == NULL || g_strcmp0 (home, "/") == 0)
+    return g_steal_pointer (&display);
+
+  home_len = strlen (home);
+  if (g_str_has_prefix (path, home) && (path[home_len] == '/' || path[home_len] == '\0'))
+    {
+      g_autofree char *rest = g_filename_display_name (path + home_len);
+      return g_strconcat ("~", rest, NULL);
+    }
+
+  return g_steal_pointer (&display);
+}
+
+/* Entries: what each column shows. Pending requests have no certificate: they show the
+ * subject requested, the interface it is for and its key instead. */
+
+static char *
+format_key_type (const char *key_type)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (key_type == NULL || key_type[0] == '\0')
+    return NULL;
+
+  parts = g_strsplit (key_type, ":", 2);
+  if (parts[0] == NULL || parts[1] == NULL)
+    return g_ascii_strup (key_type, -1);
+
+  if (g_ascii_strcasecmp (parts[0], "rsa") == 0)
+    /* Translators: an RSA key and its size, e.g. "RSA 2048 bits" */
+    return g_strdup_printf (_("RSA %s bits"), parts[1]);
+  else
+    {
+      g_autofree char *alg = g_ascii_strup (parts[0], -1);
+      g_autofree char *curve = g_ascii_strup (parts[1], -1);
+      return g_strdup_printf ("%s %s", alg, curve);
+    }
+}
+
+/* "edge-internal, default" → "Edge internal interface (MTLS), Server default (MTLS)" */
+static char *
+format_interfaces (const char *ids)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) str = NULL;
+
+  if (ids == NULL || ids[0] == '\0')
+    return g_strdup ("");
+
+  parts = g_strsplit (ids, ",", -1);
+  str = g_string_new (NULL);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *id = g_strstrip (parts[i]);
+      CcInterface iface;
+
+      if (id[0] == '\0')
+        continue;
+      if (str->len > 0)
+        g_string_append (str, ", ");
+      if (cc_interface_from_id (id, &iface))
+        g_string_append (str, cc_interface_get_display_name (iface));
+      else
+        g_string_append (str, id);
+    }
+
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static const char *
+get_issued_to (CcStoreEntry *entry)
+{
+  CcCertificate *certificate = cc_store_entry_get_certificate (entry);
+
+  if (certificate != NULL)
+    return cc_certificate_get_issued_to (certificate);
+  return cc_store_entry_get_subject (entry);
+}
+
+static char *
+dup_issued_by (CcStoreEntry *entry)
+{
+  CcCertificate *certificate = cc_store_entry_get_certificate (entry);
+
+  if (certificate != NULL)
+    return g_strdup (cc_certificate_get_issued_by (certificate));
+  return g_strdup (_("Pending request"));
+}
+
+static char *
+dup_expiration (CcStoreEntry *entry)
+{
+  CcCertificate *certificate = cc_store_entry_get_certificate (entry);
+  GDateTime *not_after;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (certificate == NULL || (not_after = cc_certificate_get_not_after (certificate)) == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (not_after);
+  /* Translators: the Expiration Date column, strftime()-style: "31 Jan 2027" */
+  return g_date_time_format (local, _("%d %b %Y"));
+}
+
+static char *
+dup_purposes (CcStoreEntry *entry)
+{
+  CcCertificate *certificate = cc_store_entry_get_certificate (entry);
+
+  if (certificate != NULL)
+    return cc_certificate_dup_intended_purposes (certificate);
+  return format_interfaces (cc_store_entry_get_interface (entry));
+}
+
+static const char *
+get_key (CcStoreEntry *entry)
+{
+  if (!cc_store_entry_get_has_private_key (entry))
+    return "";
+  if (cc_store_entry_get_exportable (entry))
+    return _("Private key, exportable");
+  return _("Private key");
+}
+
+static char *
+dup_assigned_to (CcStoreEntry *entry)
+{
+  return format_interfaces (cc_store_entry_get_assigned_to (entry));
+}
+
+static char *
+entry_issued_to (gpointer      unused,
+                 CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_strdup (get_issued_to (entry));
+}
+
+static char *
+entry_subject (gpointer      unused,
+               CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+
+  if (entry == NULL)
+    return NULL;
+  certificate = cc_store_entry_get_certificate (entry);
+  if (certificate != NULL)
+    return g_strdup (cc_certificate_get_subject (certificate));
+  return g_strdup (cc_store_entry_get_subject (entry));
+}
+
+static char *
+entry_icon_name (gpointer      unused,
+                 CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (entry == NULL)
+    return NULL;
+
+  certificate = cc_store_entry_get_certificate (entry);
+  if (certificate == NULL)
+    return g_strdup ("document-send-symbolic");
+
+  now = g_date_time_new_now_utc ();
+  if (cc_certificate_is_expired (certificate, now))
+    return g_strdup ("dialog-warning-symbolic");
+  if (cc_certificate_is_ca (certificate))
+    return g_strdup ("security-high-symbolic");
+  if (cc_store_entry_get_has_private_key (entry))
+    return g_strdup ("dialog-password-symbolic");
+  return g_strdup ("channel-secure-symbolic");
+}
+
+static char *
+entry_issued_by (gpointer      unused,
+                 CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return dup_issued_by (entry);
+}
+
+static char *
+entry_issuer (gpointer      unused,
+              CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+
+  if (entry == NULL)
+    return NULL;
+  certificate = cc_store_entry_get_certificate (entry);
+  if (certificate == NULL)
+    return NULL;
+  return g_strdup (cc_certificate_get_issuer (certificate));
+}
+
+static char *
+entry_expiration (gpointer      unused,
+                  CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return dup_expiration (entry);
+}
+
+static char *
+entry_validity (gpointer      unused,
+                CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+
+  if (entry == NULL)
+    return NULL;
+  certificate = cc_store_entry_get_certificate (entry);
+  if (certificate == NULL
+      || cc_certificate_get_not_before (certificate) == NULL
+      || cc_certificate_get_not_after (certificate) == NULL)
+    return NULL;
+
+  from = g_date_time_to_local (cc_certificate_get_not_before (certificate));
+  to = g_date_time_to_local (cc_certificate_get_not_after (certificate));
+  from_text = g_date_time_format (from, "%x %X");
+  to_text = g_date_time_format (to, "%x %X");
+  now = g_date_time_new_now_utc ();
+
+  if (cc_certificate_is_expired (certificate, now))
+    /* Translators: a tooltip: the validity period of an expired certificate */
+    return g_strdup_printf (_("Expired. Valid from %s to %s"), from_text, to_text);
+  /* Translators: a tooltip: the validity period of a certificate */
+  return g_strdup_printf (_("Valid from %s to %s"), from_text, to_text);
+}
+
+static char *
+entry_purposes (gpointer      unused,
+                CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return dup_purposes (entry);
+}
+
+static char *
+entry_friendly_name (gpointer      unused,
+                     CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_strdup (cc_store_entry_get_friendly_name (entry));
+}
+
+static char *
+entry_key (gpointer      unused,
+           CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_strdup (get_key (entry));
+}
+
+static char *
+entry_key_type (gpointer      unused,
+                CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+
+  if (entry == NULL)
+    return NULL;
+  certificate = cc_store_entry_get_certificate (entry);
+  if (certificate != NULL)
+    return format_key_type (cc_certificate_get_key_type (certificate));
+  return format_key_type (cc_store_entry_get_key_type (entry));
+}
+
+static char *
+entry_assigned_to (gpointer      unused,
+                   CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return dup_assigned_to (entry);
+}
+
+static char *
+entry_thumbprint_label (gpointer      unused,
+                        CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_strdup (cc_store_entry_get_id (entry));
+}
+
+/* Closures with no parameter: the sorters and the filter evaluate them on the item. */
+
+static char *
+entry_issued_by_for_sort (CcStoreEntry *entry)
+{
+  return entry != NULL ? dup_issued_by (entry) : NULL;
+}
+
+static gint64
+entry_expiration_for_sort (CcStoreEntry *entry)
+{
+  CcCertificate *certificate;
+
+  if (entry == NULL || (certificate = cc_store_entry_get_certificate (entry)) == NULL
+      || cc_certificate_get_not_after (certificate) == NULL)
+    return G_MAXINT64;
+  return g_date_time_to_unix (cc_certificate_get_not_after (certificate));
+}
+
+static char *
+entry_purposes_for_sort (CcStoreEntry *entry)
+{
+  return entry != NULL ? dup_purposes (entry) : NULL;
+}
+
+static char *
+entry_friendly_name_for_sort (CcStoreEntry *entry)
+{
+  return entry != NULL ? g_strdup (cc_store_entry_get_friendly_name (entry)) : NULL;
+}
+
+static char *
+entry_key_for_sort (CcStoreEntry *entry)
+{
+  return entry != NULL ? g_strdup (get_key (entry)) : NULL;
+}
+
+static char *
+entry_assigned_to_for_sort (CcStoreEntry *entry)
+{
+  return entry != NULL ? dup_assigned_to (entry) : NULL;
+}
+
+static char *
+entry_thumbprint (CcStoreEntry *entry)
+{
+  return entry != NULL ? g_strdup (cc_store_entry_get_id (entry)) : NULL;
+}
+
+/* every column's text, so that the search matches whatever the user sees */
+static char *
+entry_search_text (CcStoreEntry *entry)
+{
+  g_autofree char *issued_by = NULL;
+  g_autofree char *expiration = NULL;
+  g_autofree char *purposes = NULL;
+  g_autofree char *assigned_to = NULL;
+
+  if (entry == NULL)
+    return NULL;
+
+  issued_by = dup_issued_by (entry);
+  expiration = dup_expiration (entry);
+  purposes = dup_purposes (entry);
+  assigned_to = dup_assigned_to (entry);
+
+  return g_strjoin ("\n",
+                    get_issued_to (entry),
+                    issued_by,
+                    expiration,
+                    purposes,
+                    cc_store_entry_get_friendly_name (entry),
+                    get_key (entry),
+                    assigned_to,
+                    cc_store_entry_get_id (entry),
+                    NULL);
+}
+
+static int
+issued_to_compare (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  return cc_natural_compare (get_issued_to ((CcStoreEntry *) a),
+                             get_issued_to ((CcStoreEntry *) b));
+}
+
+/* The content pane: which page the state calls for. */
+static void
+update_content_page (CcWindow *self)
+{
+  const char *page;
+
+  if (self->content_stack == NULL)
+    return;
+
+  if (self->store == NULL)
+    page = "select";
+  else if (self->loading)
+    page = "loading";
+  else if (self->load_error != NULL)
+    {
+      adw_status_page_set_description (self->load_error_page, self->load_error->message);
+      page = "error";
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+    {
+      CcServer *server = cc_store_get_server (self->store);
+      g_autofree char *description = NULL;
+
+      if (server != NULL)
+        /* Translators: "The <store> store of <server> holds no certificates." */
+        description = g_strdup_printf (_("The %s store of %s holds no certificates."),
+                                       cc_store_get_display_name (self->store),
+                                       cc_server_get_fqdn (server));
+      adw_status_page_set_description (self->empty_page, description);
+      page = "empty";
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->entry_filter_model)) == 0)
+    page = "no-results";
+  else
+    page = "certificates";
+
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+}
+
+static void
+entry_filter_items_changed_cb (CcWindow   *self,
+                               guint       position,
+                               guint       removed,
+                               guint       added,
+                               GListModel *model)
+{
+  if (!self->loading)
+    update_content_page (self);
+}
+
+static void
+store_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LoadData) data = user_data;
+  CcWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  cc_store_load_finish (CC_STORE (source), result, &error);
+
+  /* a newer selection, or the window closing, took over */
+  if (data->cancellable != self->load_cancellable || g_cancellable_is_cancelled (data->cancellable))
+    return;
+
+  g_clear_object (&self->load_cancellable);
+  g_clear_error (&self->load_error);
+  if (error != NULL)
+    {
+      g_debug ("Loading %s failed: %s", cc_store_get_path (CC_STORE (source)), error->message);
+      self->load_error = g_steal_pointer (&error);
+    }
+
+  set_busy (self, self->opening, FALSE);
+  update_content_page (self);
+}
+
+/* Shows store (nullable), loading it first when it is not loaded or force is set. */
+static void
+show_store (CcWindow *self,
+            CcStore  *store,
+            gboolean  force)
+{
+  LoadData *data;
+
+  if (self->load_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->load_cancellable);
+      g_clear_object (&self->load_cancellable);
+    }
+  g_clear_error (&self->load_error);
+
+  if (g_set_object (&self->store, store))
+    gtk_sort_list_model_set_model (self->entry_sort_model, G_LIST_MODEL (store));
+
+  if (store == NULL || (!force && cc_store_is_loaded (store)))
+    {
+      set_busy (self, self->opening, FALSE);
+      update_content_page (self);
+      return;
+    }
+
+  self->load_cancellable = g_cancellable_new ();
+  set_busy (self, self->opening, TRUE);
+  update_content_page (self);
+
+  data = g_new0 (LoadData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->load_cancellable);
+  cc_store_load_async (store, self->load_cancellable, store_loaded_cb, data);
+}
+
+static void
+sidebar_selection_changed_cb (CcWindow           *self,
+                              GParamSpec         *pspec,
+                              GtkSingleSelection *selection)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (selection);
+  g_autoptr(GObject) item = NULL;
+
+  if (row != NULL)
+    item = gtk_tree_list_row_get_item (row);
+
+  show_store (self, CC_IS_STORE (item) ? CC_STORE (item) : NULL, FALSE);
+}
+
+static void
+search_entry_stop_search_cb (CcWindow       *self,
+                             GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+/* The sidebar: site → pool → server → store rows. */
+
+static GListModel *
+create_child_model (gpointer item,
+                    gpointer user_data)
+{
+  /* a store is a GListModel too, of certificates: those go on the right, not in the tree */
+  if (CC_IS_SITE (item) || CC_IS_POOL (item) || CC_IS_SERVER (item))
+    return g_object_ref (G_LIST_MODEL (item));
+  return NULL;
+}
+
+static const char *
+store_icon_name (CcStoreKind kind)
+{
+  switch (kind)
+    {
+    case CC_STORE_PERSONAL:
+      return "dialog-password-symbolic";
+    case CC_STORE_TRUSTED_ROOT:
+      return "security-high-symbolic";
+    case CC_STORE_INTERMEDIATE:
+      return "security-medium-symbolic";
+    case CC_STORE_REQUESTS:
+      return "document-send-symbolic";
+    case CC_N_STORES:
+    default:
+      return "folder-symbolic";
+    }
+}
+
+static void
+sidebar_update_count (GtkListItem *list_item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkLabel *count = g_object_get_data (G_OBJECT (expander), "count");
+  g_autoptr(GObject) item = NULL;
+  g_autofree char *text = NULL;
+  CcStore *store;
+  guint n;
+
+  if (row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (!CC_IS_STORE (item))
+    return;
+
+  store = CC_STORE (item);
+  /* counting the files on disk is cheap; the store need not be parsed */
+  if (cc_store_is_loaded (store))
+    n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  else
+    n = cc_store_count_on_disk (store);
+
+  text = g_strdup_printf ("%u", n);
+  gtk_label_set_text (count, text);
+}
+
+static void
+sidebar_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "cc-sidebar-row");
+
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (labels, TRUE);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+
+  gtk_label_set_xalign (GTK_LABEL (count), 1);
+  gtk_widget_set_valign (count, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_widget_add_css_class (count, "cc-count");
+
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+
+  g_object_set_data (G_OBJECT (expander), "icon", icon);
+  g_object_set_data (G_OBJECT (expander), "title", title);
+  g_object_set_data (G_OBJECT (expander), "subtitle", subtitle);
+  g_object_set_data (G_OBJECT (expander), "count", count);
+
+  gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+sidebar_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkImage *icon = g_object_get_data (G_OBJECT (expander), "icon");
+  GtkLabel *title = g_object_get_data (G_OBJECT (expander), "title");
+  GtkLabel *subtitle = g_object_get_data (G_OBJECT (expander), "subtitle");
+  GtkWidget *count = g_object_get_data (G_OBJECT (expander), "count");
+  g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+  const char *icon_name = NULL;
+  const char *title_text = NULL;
+  const char *subtitle_text = NULL;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_widget_set_visible (count, CC_IS_STORE (item));
+
+  if (CC_IS_SITE (item))
+    {
+      icon_name = "mark-location-symbolic";
+      title_text = cc_site_get_name (CC_SITE (item));
+      subtitle_text = _("Site");
+    }
+  else if (CC_IS_POOL (item))
+    {
+      CcPool *pool = CC_POOL (item);
+
+      icon_name = "network-workgroup-symbolic";
+      title_text = cc_pool_get_fqdn (pool);
+      subtitle_text = cc_pool_get_load_balancer (pool) ? _("Pool behind a load balancer")
+                                                       : _("Pool");
+    }
+  else if (CC_IS_SERVER (item))
+    {
+      CcRole role = cc_server_get_role (CC_SERVER (item));
+
+      icon_name = cc_role_get_icon_name (role);
+      title_text = cc_server_get_fqdn (CC_SERVER (item));
+      subtitle_text = cc_role_get_display_name (role);
+    }
+  else if (CC_IS_STORE (item))
+    {
+      CcStore *store = CC_STORE (item);
+
+      icon_name = store_icon_name (cc_store_get_kind (store));
+      title_text = cc_store_get_display_name (store);
+      g_signal_connect_object (store, "notify::n-items",
+                               G_CALLBACK (sidebar_update_count), list_item,
+                               G_CONNECT_SWAPPED);
+      sidebar_update_count (list_item);
+    }
+
+  gtk_image_set_from_icon_name (icon, icon_name);
+  gtk_label_set_text (title, title_text != NULL ? title_text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (title), title_text);
+  gtk_label_set_text (subtitle, subtitle_text != NULL ? subtitle_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (subtitle), subtitle_text != NULL);
+}
+
+static void
+sidebar_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  g_autoptr(GObject) item = NULL;
+
+  if (row != NULL)
+    item = gtk_tree_list_row_get_item (row);
+  if (CC_IS_STORE (item))
+    g_signal_handlers_disconnect_by_func (item, sidebar_update_count, list_item);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
+}
+
+/* Opening the deployment. */
+
+static void
+deployment_opened_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(CcWindow) self = user_data;
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  deployment = cc_deployment_open_or_create_demo_finish (result, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (deployment == NULL)
+    {
+      g_debug ("Opening %s failed: %s", self->deployment_path, error->message);
+      adw_status_page_set_description (self->open_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      set_busy (self, FALSE, self->loading);
+      return;
+    }
+
+  self->deployment = g_steal_pointer (&deployment);
+  self->tree_model = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->deployment)),
+                                              FALSE, TRUE, create_child_model, NULL, NULL);
+  gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "deployment");
+  update_content_page (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
+  set_busy (self, FALSE, self->loading);
+}
+
+static void
+open_deployment (CcWindow *self)
+{
+  g_autofree char *display_path = dup_display_path (self->deployment_path);
+
+  adw_window_title_set_subtitle (self->window_title, display_path);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), self->deployment_path);
+  gtk_stack_set_visible_child_name (self->main_stack, "opening");
+  set_busy (self, TRUE, self->loading);
+
+  cc_deployment_open_or_create_demo_async (self->deployment_path, self->cancellable,
+                                           deployment_opened_cb, g_object_ref (self));
+}
+
+/* Actions. */
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->search_entry)))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+    }
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (self->store != NULL)
+    show_store (self, self->store, TRUE);
+}
+
+/* GObject. */
+
+static void
+cc_window_constructed (GObject *object)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  G_OBJECT_CLASS (cc_window_parent_class)->constructed (object);
+
+  if (self->deployment_path == NULL)
+    self->deployment_path = cc_deployment_dup_default_path ();
+
+  open_deployment (self);
+}
+
+static void
+cc_window_dispose (GObject *object)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+
+  /* the models below go away with the template: nothing to update any more */
+  if (self->sidebar_selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->sidebar_selection, self);
+  if (self->entry_filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->entry_filter_model, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CC_TYPE_WINDOW);
+
+  g_clear_object (&self->tree_model);
+  g_clear_object (&self->store);
+  g_clear_object (&self->deployment);
+  g_clear_object (&self->load_cancellable);
+  g_clear_error (&self->load_error);
+
+  G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
+}
+
+static void
+cc_window_finalize (GObject *object)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->deployment_path, g_free);
+
+  G_OBJECT_CLASS (cc_window_parent_class)->finalize (object);
+}
+
+static void
+cc_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEPLOYMENT_PATH:
+      g_value_set_string (value, self->deployment_path);
+      break;
+
+    case PROP_DEPLOYMENT:
+      g_value_set_object (value, self->deployment);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, cc_window_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CcWindow *self = CC_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEPLOYMENT_PATH:
+      g_free (self->deployment_path);
+      self->deployment_path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_window_class_init (CcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cc_window_constructed;
+  object_class->dispose = cc_window_dispose;
+  object_class->finalize = cc_window_finalize;
+  object_class->get_property = cc_window_get_property;
+  object_class->set_property = cc_window_set_property;
+
+  properties[PROP_DEPLOYMENT_PATH] =
+    g_param_spec_string ("deployment-path", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_DEPLOYMENT] =
+    g_param_spec_object ("deployment", NULL, NULL,
+                         CC_TYPE_DEPLOYMENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/certconsole/CertConsole/cc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, open_error_page);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, sidebar_selection);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, load_error_page);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_to_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_to_sorter);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_filter_model);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_sort_model);
+
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_filter_items_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_icon_name);
+  gtk_widget_class_bind_template_callback (widget_class, entry_issued_to);
+  gtk_widget_class_bind_template_callback (widget_class, entry_subject);
+  gtk_widget_class_bind_template_callback (widget_class, entry_issued_by);
+  gtk_widget_class_bind_template_callback (widget_class, entry_issuer);
+  gtk_widget_class_bind_template_callback (widget_class, entry_expiration);
+  gtk_widget_class_bind_template_callback (widget_class, entry_validity);
+  gtk_widget_class_bind_template_callback (widget_class, entry_purposes);
+  gtk_widget_class_bind_template_callback (widget_class, entry_friendly_name);
+  gtk_widget_class_bind_template_callback (widget_class, entry_key);
+  gtk_widget_class_bind_template_callback (widget_class, entry_key_type);
+  gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to);
+  gtk_widget_class_bind_template_callback (widget_class, entry_thumbprint_label);
+  gtk_widget_class_bind_template_callback (widget_class, entry_issued_by_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_expiration_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_purposes_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_friendly_name_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_key_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to_for_sort);
+  gtk_widget_class_bind_template_callback (widget_class, entry_thumbprint);
+  gtk_widget_class_bind_template_callback (widget_class, entry_search_text);
+
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+}
+
+static void
+cc_window_init (CcWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  g_type_ensure (CC_TYPE_STORE_ENTRY);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (sidebar_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (sidebar_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (sidebar_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->sidebar, factory);
+
+  gtk_custom_sorter_set_sort_func (self->issued_to_sorter, issued_to_compare, NULL, NULL);
+  gtk_column_view_sort_by_column (self->column_view, self->issued_to_column,
+                                  GTK_SORT_ASCENDING);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", FALSE);
+}
+
+CcWindow *
+cc_window_new (CcApplication *application,
+               const char    *deployment_path)
+{
+  g_return_val_if_fail (application == NULL || CC_IS_APPLICATION (application), NULL);
+
+  return g_object_new (CC_TYPE_WINDOW,
+                       "application", application,
+                       "deployment-path", deployment_path,
+                       NULL);
+}
+
+const char *
+cc_window_get_deployment_path (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->deployment_path;
+}
+
+CcDeployment *
+cc_window_get_deployment (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->deployment;
+}
+
+gboolean
+cc_window_get_busy (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), FALSE);
+
+  return self->opening || self->loading;
+}
+
+GtkListView *
+_cc_window_get_sidebar (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->sidebar;
+}
+
+GtkColumnView *
+_cc_window_get_column_view (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->column_view;
+}
+
+GtkStack *
+_cc_window_get_main_stack (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->main_stack;
+}
+
+GtkStack *
+_cc_window_get_content_stack (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->content_stack;
+}
+
+GtkEditable *
+_cc_window_get_search_entry (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+CcStore *
+_cc_window_get_store (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
