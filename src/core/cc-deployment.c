@@ -510,8 +510,11 @@ read_server (Reader *r, CcDeployment *self, CcPool *pool, JsonObject *obj, GHash
   where = g_strdup_printf (_("server “%s”"), fqdn);
   if (!cc_fqdn_is_valid (fqdn))
     return fail (r, _("“%s” is not a valid host name for a server"), fqdn);
-  if (g_hash_table_contains (seen, fqdn))
-    return fail (r, _("the server %s is listed twice"), fqdn);
+  {
+    g_autofree char *lower = g_ascii_strdown (fqdn, -1);
+    if (g_hash_table_contains (seen, lower))
+      return fail (r, _("the server %s is listed twice"), fqdn);
+  }
   role_id = member_string (r, obj, "role", where, TRUE);
   if (role_id == NULL)
     return FALSE;
@@ -613,8 +616,11 @@ read_pool (Reader *r, CcDeployment *self, CcSite *site, JsonObject *obj, GHashTa
   where = g_strdup_printf (_("pool “%s”"), fqdn);
   if (!cc_fqdn_is_valid (fqdn))
     return fail (r, _("“%s” is not a valid host name for a pool"), fqdn);
-  if (g_hash_table_contains (seen_pools, fqdn))
-    return fail (r, _("the pool %s is listed twice"), fqdn);
+  {
+    g_autofree char *lower = g_ascii_strdown (fqdn, -1);
+    if (g_hash_table_contains (seen_pools, lower))
+      return fail (r, _("the pool %s is listed twice"), fqdn);
+  }
 
   pool = _cc_pool_new (site, fqdn, json_object_get_boolean_member_with_default (obj, "load_balancer",
                                                                                   FALSE));
