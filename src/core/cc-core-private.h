@@ -70,6 +70,17 @@ char      *_cc_sha256_hex         (const void   *data,
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
 
+/* cc-certfile.c: a PKCS#7 certs-only bundle, PEM or DER */
+GBytes   *_cc_certificates_to_p7b (GPtrArray *certs, gboolean pem);
+
+/* cc-pfx.c: verifies leaf against the server's own stores; appends the chain above the
+ * leaf (intermediates and root) to chain when it verifies, else sets *reason */
+gboolean  _cc_server_build_chain  (CcServer      *server,
+                                   CcCertificate *leaf,
+                                   GPtrArray     *chain,
+                                   char         **reason,
+                                   GError       **error);
+
 /* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,

@@ -19,6 +19,7 @@ typedef enum
   CC_ERROR_BAD_CERTIFICATE,   /* a file is not a certificate OpenSSL can read */
   CC_ERROR_NOT_A_DEPLOYMENT,  /* the folder holds no deployment.json */
   CC_ERROR_CRYPTO,            /* key generation or signing failed */
+  CC_ERROR_REQUIREMENTS,      /* a certificate does not meet an interface's requirements */
 } CcError;
 
 GQuark cc_error_quark (void);

@@ -324,3 +324,50 @@ _cc_lab_ca_slug (const char *name)
     g_string_append (s, "ca");
   return g_string_free (s, FALSE);
 }
+
+X509 *
+_cc_lab_ca_sign_request (CcLabCa *ca, X509_REQ *request, int days, GError **error)
+{
+  EVP_PKEY *public_key = X509_REQ_get0_pubkey (request);
+  STACK_OF(X509_EXTENSION) *exts = NULL;
+  g_autoptr(X509) cert = NULL;
+  static const int copied[] = { NID_subject_alt_name, NID_key_usage, NID_ext_key_usage };
+
+  if (public_key == NULL || X509_REQ_verify (request, public_key) != 1)
+    {
+      _cc_set_openssl_error (error, CC_ERROR_CRYPTO,
+                             _("The request's signature does not verify; create the request again"));
+      return NULL;
+    }
+  cert = new_cert (X509_REQ_get_subject_name (request), public_key, ca->issuing, days);
+  if (cert == NULL)
+    goto fail;
+
+  exts = X509_REQ_get_extensions (request);
+  for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+    {
+      int idx = X509v3_get_ext_by_NID (exts, copied[i], -1);
+      if (idx >= 0 && !X509_add_ext (cert, sk_X509_EXTENSION_value (exts, idx), -1))
+        goto fail;
+    }
+  if (!add_ext (cert, ca->issuing, NID_basic_constraints, "critical,CA:FALSE")
+      || !add_ext (cert, ca->issuing, NID_subject_key_identifier, "hash")
+      || !add_ext (cert, ca->issuing, NID_authority_key_identifier, "keyid:always")
+      || !X509_sign (cert, ca->issuing_key, EVP_sha256 ()))
+    goto fail;
+  sk_X509_EXTENSION_pop_free (exts, X509_EXTENSION_free);
+  return g_steal_pointer (&cert);
+
+fail:
+  if (exts != NULL)
+    sk_X509_EXTENSION_pop_free (exts, X509_EXTENSION_free);
+  _cc_set_openssl_error (error, CC_ERROR_CRYPTO, _("The lab CA cannot sign the request"));
+  return NULL;
+}
+
+char *
+_cc_lab_ca_dup_dir (CcDeployment *deployment, const char *name)
+{
+  g_autofree char *slug = _cc_lab_ca_slug (name);
+  return g_build_filename (cc_deployment_get_path (deployment), "ca", slug, NULL);
+}

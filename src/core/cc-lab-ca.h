@@ -51,3 +51,13 @@ char      *_cc_lab_ca_slug         (const char  *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcLabCa, _cc_lab_ca_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* signs a PKCS#10 request: subject, key, SAN, key usage and EKU taken from the request */
+X509      *_cc_lab_ca_sign_request (CcLabCa              *ca,
+                                    X509_REQ             *request,
+                                    int                   days,
+                                    GError              **error);
+char      *_cc_lab_ca_dup_dir      (CcDeployment         *deployment,
+                                    const char           *name);
+G_END_DECLS

@@ -548,6 +548,19 @@ cc_store_lookup (CcStore *self, const char *thumbprint)
   return found;
 }
 
+CcStoreEntry *
+cc_store_lookup_id (CcStore *self, const char *id)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), NULL);
+  for (guint i = 0; id && i < self->entries->len; i++)
+    {
+      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
+      if (g_str_equal (cc_store_entry_get_id (entry), id))
+        return entry;
+    }
+  return NULL;
+}
+
 guint
 cc_store_count_on_disk (CcStore *self)
 {
@@ -716,7 +729,9 @@ cc_store_remove (CcStore *self, const char *thumbprint, GError **error)
 
   if (!cc_store_ensure_loaded (self, NULL, error))
     return FALSE;
-  entry = cc_store_lookup (self, thumbprint);
+  entry = cc_store_lookup_id (self, thumbprint);
+  if (entry == NULL)
+    entry = cc_store_lookup (self, thumbprint);
   if (entry == NULL)
     {
       g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,

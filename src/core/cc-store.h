@@ -44,6 +44,9 @@ CcStoreEntry *cc_store_lookup           (CcStore              *self,
  * foreign file, a certificate whose content does not match its thumbprint name): one
  * message each, naming the file. Set by the last load. NULL-terminated, borrowed. */
 const char * const *cc_store_get_problems (CcStore            *self);
+/* Exact look-up by id (a thumbprint, or a request's id, which is its interface id). */
+CcStoreEntry *cc_store_lookup_id        (CcStore              *self,
+                                         const char           *id);
 /* Number of certificates on disk, without loading (counts <sha256>.pem files). */
 guint        cc_store_count_on_disk     (CcStore              *self);
 

@@ -1,0 +1,397 @@
+/* cc-check.c: the check of the deployment (every assignment against its requirements and
+ * its server's own trust), trust verification, and lab CA creation. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cc-lab-ca.h"
+#include "cc-workflows.h"
+
+static void
+item_free (CcCheckItem *item)
+{
+  g_free (item->thumbprint);
+  g_ptr_array_unref (item->reasons);
+  g_free (item);
+}
+
+void
+cc_check_result_free (CcCheckResult *result)
+{
+  if (result == NULL)
+    return;
+  g_ptr_array_unref (result->items);
+  g_free (result);
+}
+
+static CcCheckItem *
+add_item (CcCheckResult *result, CcServer *server, int iface, const char *thumbprint)
+{
+  CcCheckItem *item = g_new0 (CcCheckItem, 1);
+  item->server = server;
+  item->iface = iface;
+  item->thumbprint = g_strdup (thumbprint);
+  item->reasons = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (result->items, item);
+  return item;
+}
+
+static void
+finish_item (CcCheckResult *result, CcCheckItem *item, CcStatus status)
+{
+  item->status = status;
+  switch (status)
+    {
+    case CC_STATUS_OK: result->n_ok++; break;
+    case CC_STATUS_WARNING: result->n_warning++; break;
+    case CC_STATUS_ERROR:
+    default: result->n_error++; break;
+    }
+}
+
+static gboolean
+assigned_file_matches (CcServer *server, CcInterface iface, const char *thumbprint)
+{
+  g_autofree char *path = g_strdup_printf ("%s/assigned/%s.pem", cc_server_get_path (server),
+                                           cc_interface_to_id (iface));
+  g_autofree char *key = g_strdup_printf ("%s/assigned/%s.key", cc_server_get_path (server),
+                                          cc_interface_to_id (iface));
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(GPtrArray) blocks = NULL;
+  g_autofree char *tp = NULL;
+
+  if (!g_file_get_contents (path, &data, &len, NULL) || !g_file_test (key, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
+  if (blocks->len == 0)
+    return FALSE;
+  tp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, g_ptr_array_index (blocks, 0));
+  return g_str_equal (tp, thumbprint);
+}
+
+static void
+check_assignment (CcCheckResult *result, CcServer *server, CcInterface iface, guint warning_days)
+{
+  const char *tp = cc_server_get_assignment (server, iface);
+  CcCheckItem *item = add_item (result, server, iface, tp);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
+  CcStoreEntry *entry = cc_store_lookup_id (personal, tp);
+  CcStatus status;
+
+  if (entry == NULL)
+    {
+      g_ptr_array_add (item->reasons,
+                       g_strdup_printf (_("the assigned certificate %s is not in the Personal store of %s"),
+                                        tp, cc_server_get_fqdn (server)));
+      finish_item (result, item, CC_STATUS_ERROR);
+      return;
+    }
+  status = cc_requirements_evaluate (server, iface, entry, item->reasons, warnings);
+  if (!assigned_file_matches (server, iface, tp))
+    {
+      g_ptr_array_add (item->reasons,
+                       g_strdup_printf (_("assigned/%s.pem or .key is missing or holds another certificate; assign it again"),
+                                        cc_interface_to_id (iface)));
+      status = CC_STATUS_ERROR;
+    }
+  if (cc_server_get_assignment_forced (server, iface))
+    g_ptr_array_add (warnings, g_strdup (_("it was assigned with --force")));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) soon = g_date_time_add_days (now, warning_days);
+    CcCertificate *cert = cc_store_entry_get_certificate (entry);
+    if (!cc_certificate_is_expired (cert, now) && cc_certificate_is_expired (cert, soon))
+      {
+        g_autofree char *when = cc_format_iso8601 (cc_certificate_get_not_after (cert));
+        g_ptr_array_add (warnings, g_strdup_printf (_("it expires on %s, within %u days"), when,
+                                                    warning_days));
+      }
+  }
+  if (status != CC_STATUS_ERROR && warnings->len > 0)
+    status = CC_STATUS_WARNING;
+  g_ptr_array_extend_and_steal (item->reasons, g_steal_pointer (&warnings));
+  finish_item (result, item, status);
+}
+
+static void
+check_server (CcCheckResult *result, CcServer *server, guint warning_days, guint pending_days)
+{
+  CcStore *requests = cc_server_get_store (server, CC_STORE_REQUESTS);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  CcCheckItem *item = NULL;
+
+  for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
+    if (cc_server_has_interface (server, iface) && cc_server_get_assignment (server, iface) != NULL)
+      check_assignment (result, server, iface, warning_days);
+
+  /* server-wide findings: damaged store files, stale requests */
+  for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+    {
+      const char * const *problems = cc_store_get_problems (cc_server_get_store (server, kind));
+      for (guint i = 0; problems[i]; i++)
+        {
+          if (item == NULL)
+            item = add_item (result, server, -1, NULL);
+          g_ptr_array_add (item->reasons, g_strdup (problems[i]));
+        }
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (requests)); i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (G_LIST_MODEL (requests), i);
+      GDateTime *added = cc_store_entry_get_added (entry);
+      if (added != NULL && g_date_time_difference (now, added) > (GTimeSpan) pending_days * G_TIME_SPAN_DAY)
+        {
+          if (item == NULL)
+            item = add_item (result, server, -1, NULL);
+          g_ptr_array_add (item->reasons,
+                           g_strdup_printf (_("the request for %s has been pending for more than %u days; process the CA's answer or cancel it"),
+                                            cc_store_entry_get_interface (entry), pending_days));
+        }
+    }
+  if (item != NULL)
+    finish_item (result, item, CC_STATUS_WARNING);
+}
+
+static void
+check_pools (CcCheckResult *result, GPtrArray *servers)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcPool *pool = cc_server_get_pool (g_ptr_array_index (servers, i));
+      guint n;
+
+      if (pool == NULL || !cc_pool_get_load_balancer (pool) || g_hash_table_contains (seen, pool))
+        continue;
+      g_hash_table_add (seen, pool);
+      n = g_list_model_get_n_items (G_LIST_MODEL (pool));
+      for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
+        {
+          const char *first = NULL;
+          gboolean differ = FALSE;
+
+          if (iface != CC_INTERFACE_EDGE_INTERNAL && iface != CC_INTERFACE_DEFAULT)
+            continue;
+          for (guint j = 0; j < n; j++)
+            {
+              g_autoptr(CcServer) s = g_list_model_get_item (G_LIST_MODEL (pool), j);
+              const char *tp = cc_server_get_assignment (s, iface);
+              if (!cc_server_has_interface (s, iface))
+                continue;
+              if (first == NULL)
+                first = tp ? tp : "";
+              else if (g_strcmp0 (first, tp ? tp : "") != 0)
+                differ = TRUE;
+            }
+          if (differ)
+            for (guint k = 0; k < result->items->len; k++)
+              {
+                CcCheckItem *item = g_ptr_array_index (result->items, k);
+                if ((int) item->iface != (int) iface || cc_server_get_pool (item->server) != pool)
+                  continue;
+                g_ptr_array_add (item->reasons,
+                                 g_strdup_printf (_("the members of the pool %s do not all carry the same certificate for %s"),
+                                                  cc_pool_get_fqdn (pool), cc_interface_to_id (iface)));
+                if (item->status == CC_STATUS_OK)
+                  {
+                    item->status = CC_STATUS_WARNING;
+                    result->n_ok--;
+                    result->n_warning++;
+                  }
+              }
+        }
+    }
+}
+
+CcCheckResult *
+cc_check (CcDeployment  *deployment,
+          GPtrArray     *servers,
+          guint          warning_days,
+          guint          pending_days,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(CcCheckResult) result = g_new0 (CcCheckResult, 1);
+
+  result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcServer *server = g_ptr_array_index (servers, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+        if (!cc_store_load (cc_server_get_store (server, kind), cancellable, error))
+          return NULL;
+      check_server (result, server, warning_days, pending_days);
+    }
+  check_pools (result, servers);
+  return g_steal_pointer (&result);
+}
+
+gboolean
+cc_trust_verify (GPtrArray *servers, CcCertificate *ca, GPtrArray *missing, GError **error)
+{
+  gboolean all = TRUE;
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcServer *server = g_ptr_array_index (servers, i);
+      CcStore *roots = cc_server_get_store (server, CC_STORE_TRUSTED_ROOT);
+
+      if (!cc_store_load (roots, NULL, error))
+        return FALSE;
+      if (cc_store_lookup_id (roots, cc_certificate_get_thumbprint (ca)) == NULL)
+        {
+          all = FALSE;
+          if (missing != NULL)
+            g_ptr_array_add (missing, server);
+        }
+    }
+  return all || missing != NULL;
+}
+
+CcAuthority *
+cc_authority_create_lab (CcDeployment *deployment, const char *name, GError **error)
+{
+  g_autoptr(CcLabCa) lab = NULL;
+  g_autoptr(CcAuthority) ca = NULL;
+  g_autoptr(CcCertificate) root = NULL;
+  g_autoptr(CcCertificate) issuing = NULL;
+  g_autofree char *dir = NULL;
+
+  if (name == NULL || *name == '\0' || strlen (name) > 64)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("Give the certification authority a name of 1 to 64 characters"));
+      return NULL;
+    }
+  if (cc_deployment_find_authority (deployment, name) != NULL)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_EXISTS,
+                   _("The deployment already knows a certification authority “%s”; choose another name"),
+                   name);
+      return NULL;
+    }
+  dir = _cc_lab_ca_dup_dir (deployment, name);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_EXISTS,
+                   _("The folder %s already exists; choose another name for the certification authority"),
+                   dir);
+      return NULL;
+    }
+  lab = _cc_lab_ca_new (name, NULL, error);
+  if (lab == NULL || !_cc_lab_ca_save (lab, dir, error))
+    return NULL;
+  root = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (lab), error);
+  issuing = root ? _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error) : NULL;
+  if (issuing == NULL)
+    return NULL;
+  ca = cc_authority_new (name, CC_AUTHORITY_LAB);
+  cc_authority_set_thumbprints (ca, cc_certificate_get_thumbprint (root),
+                                cc_certificate_get_thumbprint (issuing));
+  if (!cc_deployment_add_authority (deployment, ca, error))
+    {
+      _cc_rmrf (dir, NULL);
+      return NULL;
+    }
+  cc_deployment_audit (deployment, "ca-create-lab", NULL, cc_certificate_get_thumbprint (root), name);
+  return ca;
+}
+
+gboolean
+cc_authority_write_chain (CcDeployment *deployment, const char *name, const char *out_file,
+                          GError **error)
+{
+  CcAuthority *ca = cc_deployment_find_authority (deployment, name);
+  g_autofree char *dir = NULL;
+  g_autoptr(CcLabCa) lab = NULL;
+  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) p7b = NULL;
+  CcCertificate *c;
+
+  if (ca == NULL || cc_authority_get_kind (ca) != CC_AUTHORITY_LAB)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("The deployment has no lab certification authority “%s”; list them with `certctl ca list`"),
+                   name);
+      return FALSE;
+    }
+  dir = _cc_lab_ca_dup_dir (deployment, name);
+  lab = _cc_lab_ca_load (dir, error);
+  if (lab == NULL)
+    return FALSE;
+  if ((c = _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (certs, c);
+  if ((c = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (lab), error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (certs, c);
+  p7b = _cc_certificates_to_p7b (certs, FALSE);
+  return _cc_write_file_atomic (out_file, g_bytes_get_data (p7b, NULL), g_bytes_get_size (p7b), 0644,
+                                error);
+}
+
+gboolean
+cc_import_chain (CcDeployment *deployment,
+                 GPtrArray    *servers,
+                 const char   *file,
+                 CcReport     *report,
+                 GError      **error)
+{
+  g_autoptr(GPtrArray) certs = cc_read_certificates_file (file, error);
+  guint n_ca = 0;
+
+  if (certs == NULL)
+    return FALSE;
+  for (guint i = 0; i < certs->len; i++)
+    if (cc_certificate_is_ca (g_ptr_array_index (certs, i)))
+      n_ca++;
+  if (n_ca == 0)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("“%s” holds no CA certificate, only server certificates; a certificate chain holds the root and issuing CAs"),
+                   file);
+      return FALSE;
+    }
+  for (guint s = 0; s < servers->len; s++)
+    {
+      CcServer *server = g_ptr_array_index (servers, s);
+      for (guint i = 0; i < certs->len; i++)
+        {
+          CcCertificate *c = g_ptr_array_index (certs, i);
+          CcStoreKind kind = cc_certificate_is_self_signed (c) ? CC_STORE_TRUSTED_ROOT
+                                                               : CC_STORE_INTERMEDIATE;
+          CcStore *store = cc_server_get_store (server, kind);
+
+          if (!cc_certificate_is_ca (c))
+            {
+              if (report != NULL && s == 0)
+                g_ptr_array_add (report->notes,
+                                 g_strdup_printf (_("%s (%s) is not a CA certificate and was skipped"),
+                                                  cc_certificate_get_issued_to (c),
+                                                  cc_certificate_get_thumbprint (c)));
+              continue;
+            }
+          if (!cc_store_ensure_loaded (store, NULL, error))
+            return FALSE;
+          if (cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) != NULL)
+            continue;
+          if (!cc_store_add_certificate (store, c, NULL, NULL, FALSE, "chain", error))
+            return FALSE;
+          cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
+                               cc_server_get_fqdn (server), cc_certificate_get_thumbprint (c), file);
+          if (report != NULL)
+            g_ptr_array_add (report->changes,
+                             g_strdup_printf ("%s: %s: %s %s (%s)", cc_server_get_fqdn (server),
+                                              cc_store_kind_get_display_name (kind), _("added"),
+                                              cc_certificate_get_thumbprint (c),
+                                              cc_certificate_get_issued_to (c)));
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,388 @@
+/* cc-pfx.c: .pfx (PKCS#12) import and export, certificate export, and the chain of a
+ * certificate as one server sees it (its own Trusted Root and Intermediate stores only). */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <openssl/err.h>
+#include <openssl/pkcs12.h>
+
+#include "cc-lab-ca.h"
+#include "cc-workflows.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS12, PKCS12_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE, X509_STORE_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE_CTX, X509_STORE_CTX_free)
+
+/* more MAC iterations than this is an attack, not a certificate */
+#define MAX_PFX_ITERATIONS 10000000
+
+static void
+free_x509_stack (STACK_OF(X509) *sk)
+{
+  sk_X509_pop_free (sk, X509_free);
+}
+
+gboolean
+_cc_server_build_chain (CcServer      *server,
+                        CcCertificate *leaf,
+                        GPtrArray     *chain,
+                        char         **reason,
+                        GError       **error)
+{
+  CcStore *roots = cc_server_get_store (server, CC_STORE_TRUSTED_ROOT);
+  CcStore *inters = cc_server_get_store (server, CC_STORE_INTERMEDIATE);
+  g_autoptr(X509_STORE) trust = X509_STORE_new ();
+  g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
+  STACK_OF(X509) *untrusted = sk_X509_new_null ();
+  gboolean ok;
+
+  if (!cc_store_ensure_loaded (roots, NULL, error) || !cc_store_ensure_loaded (inters, NULL, error))
+    {
+      sk_X509_free (untrusted);
+      return FALSE;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (roots)); i++)
+    {
+      g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (roots), i);
+      X509_STORE_add_cert (trust, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (inters)); i++)
+    {
+      g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (inters), i);
+      sk_X509_push (untrusted, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
+    }
+
+  X509_STORE_CTX_init (ctx, trust, _cc_certificate_get_x509 (leaf), untrusted);
+  ok = X509_verify_cert (ctx) == 1;
+  if (ok)
+    {
+      STACK_OF(X509) *built = X509_STORE_CTX_get0_chain (ctx);
+      for (int i = 1; chain != NULL && i < sk_X509_num (built); i++)
+        {
+          g_autoptr(CcCertificate) c = _cc_certificate_new_from_x509 (sk_X509_value (built, i), NULL);
+          if (c != NULL)
+            g_ptr_array_add (chain, g_steal_pointer (&c));
+        }
+    }
+  else if (reason != NULL)
+    {
+      int err = X509_STORE_CTX_get_error (ctx);
+      if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+          || err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+          || err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+          || err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)
+        *reason = g_strdup_printf (_("its chain does not end in a root trusted on %s (%s); import the CA chain on this server"),
+                                   cc_server_get_fqdn (server), X509_verify_cert_error_string (err));
+      else
+        *reason = g_strdup_printf (_("its chain is not valid on %s: %s"), cc_server_get_fqdn (server),
+                                   X509_verify_cert_error_string (err));
+    }
+  sk_X509_free (untrusted);
+  ERR_clear_error ();
+  return ok;
+}
+
+static PKCS12 *
+read_pkcs12 (const char *file, GError **error)
+{
+  char *data = NULL;
+  gsize len;
+  g_autoptr(BIO) bio = NULL;
+  PKCS12 *p12;
+
+  if (!_cc_read_file (file, &data, &len, error))
+    return NULL;
+  bio = BIO_new_mem_buf (data, len);
+  p12 = d2i_PKCS12_bio (bio, NULL);
+  if (p12 == NULL)
+    {
+      /* some tools write it base64-armoured */
+      g_autoptr(GPtrArray) blocks = _cc_pem_decode_all (data, len, "PKCS12");
+      if (blocks->len > 0)
+        {
+          g_autoptr(BIO) b2 = BIO_new_mem_buf (g_bytes_get_data (g_ptr_array_index (blocks, 0), NULL),
+                                              g_bytes_get_size (g_ptr_array_index (blocks, 0)));
+          p12 = d2i_PKCS12_bio (b2, NULL);
+        }
+    }
+  g_free (data);
+  if (p12 == NULL)
+    {
+      ERR_clear_error ();
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("“%s” is not a .pfx (PKCS#12) file, or it is damaged; export it again from the first server"),
+                   file);
+    }
+  return p12;
+}
+
+gboolean
+cc_import_pfx (CcServer    *server,
+               const char  *file,
+               const char  *password,
+               gboolean     exportable,
+               CcReport    *report,
+               GError     **error)
+{
+  g_autoptr(PKCS12) p12 = read_pkcs12 (file, error);
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(X509) x509 = NULL;
+  STACK_OF(X509) *ca = NULL;
+  g_autoptr(CcCertificate) leaf = NULL;
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) key_pem = NULL;
+  CcDeployment *deployment = _cc_server_get_deployment (server);
+  const ASN1_INTEGER *iter = NULL;
+  const char *fqdn = cc_server_get_fqdn (server);
+  char *friendly;
+
+  if (p12 == NULL)
+    return FALSE;
+  if (PKCS12_mac_present (p12))
+    {
+      PKCS12_get0_mac (NULL, NULL, NULL, &iter, p12);
+      if (iter != NULL && ASN1_INTEGER_get (iter) > MAX_PFX_ITERATIONS)
+        {
+          g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                       _("“%s” asks for %ld key-derivation rounds, far more than any real .pfx; it was refused"),
+                       file, ASN1_INTEGER_get (iter));
+          return FALSE;
+        }
+      if (!PKCS12_verify_mac (p12, password, -1))
+        {
+          ERR_clear_error ();
+          g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                       _("The password for “%s” is wrong; type the password given when the certificate was exported"),
+                       file);
+          return FALSE;
+        }
+    }
+  if (!PKCS12_parse (p12, password, &key, &x509, &ca))
+    {
+      _cc_set_openssl_error (error, CC_ERROR_BAD_CERTIFICATE,
+                             _("“%s” cannot be decrypted; it may use an algorithm this system does not support, or the password is wrong"),
+                             file);
+      return FALSE;
+    }
+  if (x509 == NULL || key == NULL)
+    {
+      if (ca != NULL)
+        free_x509_stack (ca);
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("“%s” holds no certificate with its private key; export it again with the private key"),
+                   file);
+      return FALSE;
+    }
+  for (int i = 0; ca && i < sk_X509_num (ca); i++)
+    {
+      CcCertificate *c = _cc_certificate_new_from_x509 (sk_X509_value (ca, i), NULL);
+      if (c != NULL)
+        g_ptr_array_add (chain, c);
+    }
+  if (ca != NULL)
+    free_x509_stack (ca);
+  if (X509_check_private_key (x509, key) != 1)
+    {
+      ERR_clear_error ();
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
+      return FALSE;
+    }
+  leaf = _cc_certificate_new_from_x509 (x509, error);
+  key_pem = _cc_key_to_pem (key);
+  if (leaf == NULL || key_pem == NULL)
+    return FALSE;
+
+  friendly = (char *) X509_alias_get0 (x509, NULL);
+  {
+    g_autofree char *name = friendly ? g_strdup (friendly) : NULL;
+    if (!cc_store_add_certificate (cc_server_get_store (server, CC_STORE_PERSONAL), leaf, key_pem,
+                                   name, exportable, "pfx", error))
+      return FALSE;
+  }
+  if (report != NULL)
+    {
+      g_ptr_array_add (report->changes,
+                       g_strdup_printf (_("%s: Personal: added %s (%s)%s"), fqdn,
+                                        cc_certificate_get_thumbprint (leaf),
+                                        cc_certificate_get_issued_to (leaf),
+                                        exportable ? _(", exportable") : _(", not exportable")));
+      g_set_object (&report->leaf, leaf);
+    }
+  if (deployment != NULL)
+    cc_deployment_audit (deployment, "import-pfx", fqdn, cc_certificate_get_thumbprint (leaf),
+                         exportable ? "exportable" : "not-exportable");
+
+  for (guint i = 0; i < chain->len; i++)
+    {
+      CcCertificate *c = g_ptr_array_index (chain, i);
+      CcStoreKind kind = cc_certificate_is_self_signed (c) ? CC_STORE_TRUSTED_ROOT : CC_STORE_INTERMEDIATE;
+
+      if (!cc_certificate_is_ca (c))
+        continue;
+      if (!cc_store_add_certificate (cc_server_get_store (server, kind), c, NULL, NULL, FALSE, "pfx",
+                                     error))
+        return FALSE;
+      if (report != NULL)
+        g_ptr_array_add (report->changes,
+                         g_strdup_printf ("%s: %s: %s %s (%s)", fqdn, cc_store_kind_get_display_name (kind),
+                                          _("added"), cc_certificate_get_thumbprint (c),
+                                          cc_certificate_get_issued_to (c)));
+      if (deployment != NULL)
+        cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
+                             fqdn, cc_certificate_get_thumbprint (c), "pfx");
+    }
+  return TRUE;
+}
+
+static CcStoreEntry *
+personal_entry (CcServer *server, const char *thumbprint, GError **error)
+{
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
+  CcStoreEntry *entry;
+
+  if (!cc_store_ensure_loaded (personal, NULL, error))
+    return NULL;
+  entry = cc_store_lookup (personal, thumbprint);
+  if (entry == NULL)
+    g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                 _("There is no certificate %s in the Personal store of %s; list them with `certctl list certs --server %s --store personal`"),
+                 thumbprint, cc_server_get_fqdn (server), cc_server_get_fqdn (server));
+  return entry;
+}
+
+gboolean
+cc_export_pfx (CcServer    *server,
+               const char  *thumbprint,
+               const char  *out_file,
+               const char  *password,
+               gboolean     include_chain,
+               gboolean     legacy,
+               GError     **error)
+{
+  CcStoreEntry *entry = personal_entry (server, thumbprint, error);
+  CcDeployment *deployment = _cc_server_get_deployment (server);
+  g_autoptr(GBytes) key_pem = NULL;
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(PKCS12) p12 = NULL;
+  g_autoptr(BIO) bio = NULL;
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
+  STACK_OF(X509) *ca = NULL;
+  CcCertificate *cert;
+  char *data;
+  long len;
+  int nid = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : 0;
+  gboolean ok;
+
+  if (entry == NULL)
+    return FALSE;
+  cert = cc_store_entry_get_certificate (entry);
+  if (!cc_store_entry_get_has_private_key (entry))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("%s holds no private key for %s; export it from the server where it was requested"),
+                   cc_server_get_fqdn (server), cc_certificate_get_issued_to (cert));
+      return FALSE;
+    }
+  if (!cc_store_entry_get_exportable (entry))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("The private key of %s on %s is not marked exportable, so it cannot be exported; export it from the server where it is exportable, or use `certctl distribute`"),
+                   cc_certificate_get_issued_to (cert), cc_server_get_fqdn (server));
+      return FALSE;
+    }
+  key_pem = cc_store_read_key (cc_server_get_store (server, CC_STORE_PERSONAL),
+                               cc_certificate_get_thumbprint (cert), error);
+  if (key_pem == NULL || (key = _cc_key_from_pem (key_pem, cc_certificate_get_thumbprint (cert), error)) == NULL)
+    return FALSE;
+  if (include_chain)
+    {
+      _cc_server_build_chain (server, cert, chain, NULL, NULL);
+      ca = sk_X509_new_null ();
+      for (guint i = 0; i < chain->len; i++)
+        sk_X509_push (ca, _cc_certificate_get_x509 (g_ptr_array_index (chain, i)));
+    }
+
+  {
+    g_autofree char *friendly = g_strdup (cc_store_entry_get_friendly_name (entry));
+    p12 = PKCS12_create (password, *friendly ? friendly : NULL, key,
+                         _cc_certificate_get_x509 (cert), ca, nid, nid,
+                         legacy ? 2048 : 0, legacy ? -1 : 0, 0);
+  }
+  if (ca != NULL)
+    sk_X509_free (ca);
+  /* old Windows reads only a SHA-1 MAC */
+  if (p12 != NULL && legacy)
+    PKCS12_set_mac (p12, password, -1, NULL, 0, 2048, EVP_sha1 ());
+  if (p12 == NULL)
+    {
+      _cc_set_openssl_error (error, CC_ERROR_CRYPTO, _("Cannot make the .pfx for %s"),
+                             cc_certificate_get_issued_to (cert));
+      return FALSE;
+    }
+  bio = BIO_new (BIO_s_mem ());
+  i2d_PKCS12_bio (bio, p12);
+  len = BIO_get_mem_data (bio, &data);
+  ok = _cc_write_file_atomic (out_file, data, len, 0600, error);
+  if (ok && deployment != NULL)
+    cc_deployment_audit (deployment, legacy ? "export-pfx-legacy" : "export-pfx",
+                         cc_server_get_fqdn (server), cc_certificate_get_thumbprint (cert), out_file);
+  return ok;
+}
+
+gboolean
+cc_export_certificate (CcServer       *server,
+                       const char     *thumbprint,
+                       const char     *out_file,
+                       CcExportFormat  format,
+                       gboolean        include_chain,
+                       GError        **error)
+{
+  CcStoreEntry *entry = NULL;
+  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) bytes = NULL;
+  CcCertificate *cert;
+
+  for (CcStoreKind kind = 0; kind < CC_STORE_REQUESTS && entry == NULL; kind++)
+    {
+      CcStore *store = cc_server_get_store (server, kind);
+      if (!cc_store_ensure_loaded (store, NULL, error))
+        return FALSE;
+      entry = cc_store_lookup (store, thumbprint);
+    }
+  if (entry == NULL)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("There is no certificate %s on %s; list them with `certctl list certs`"),
+                   thumbprint, cc_server_get_fqdn (server));
+      return FALSE;
+    }
+  cert = cc_store_entry_get_certificate (entry);
+  g_ptr_array_add (certs, g_object_ref (cert));
+  if (include_chain)
+    _cc_server_build_chain (server, cert, certs, NULL, NULL);
+
+  switch (format)
+    {
+    case CC_EXPORT_DER:
+      bytes = g_bytes_ref (cc_certificate_get_der (cert));
+      break;
+    case CC_EXPORT_P7B:
+      bytes = _cc_certificates_to_p7b (certs, FALSE);
+      break;
+    case CC_EXPORT_PEM:
+    default:
+      {
+        GString *s = g_string_new (NULL);
+        for (guint i = 0; i < certs->len; i++)
+          {
+            g_autofree char *pem = cc_certificate_dup_pem (g_ptr_array_index (certs, i));
+            g_string_append (s, pem);
+          }
+        bytes = g_string_free_to_bytes (s);
+      }
+      break;
+    }
+  return _cc_write_file_atomic (out_file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                0644, error);
+}
