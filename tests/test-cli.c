@@ -681,8 +681,8 @@ test_topology (Fixture       *fx,
   assert_ok (&run);
   o = parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "site"), "name"),
-                   ==, "hq");
+  obj = json_object_get_object_member (o, "site");
+  g_assert_cmpstr (json_object_get_string_member (obj, "name"), ==, "hq");
   g_clear_pointer (&o, json_object_unref);
 
   certctl (&run, fx->dir, "site", "add", "branch");
@@ -826,6 +826,7 @@ test_malformed (Fixture       *fx,
 
   certctl (&run, fx->dir, "list", "sites");
   assert_failed (&run, "deployment.json:3:");
+  g_assert_true (g_regex_match_simple ("^certctl: .*deployment\\.json:3:[0-9]+: ", run.err, 0, 0));
   certctl (&run, fx->dir, "--json", "list", "servers");
   assert_failed (&run, "deployment.json:3:");
   certctl (&run, fx->dir, "site", "add", "other");
@@ -1093,6 +1094,22 @@ test_requests (Fixture       *fx,
   assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Pending Requests"));
   g_assert_nonnull (strstr (run.out, "CN=pool.example.com"));
+
+  /* a prefix that names two entries is refused, naming the server */
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&csr, g_free);
+  json = g_strconcat (base, "9.json", NULL);
+  csr = g_strconcat (base, "9.csr", NULL);
+  write_file (json, "{ \"subject\": \"CN=other.example.com\", \"key\": \"ec:p256\" }\n", 0600);
+  write_file (csr, "-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n",
+              0644);
+  certctl (&run, fx->dir, "show", "--server", "edge1.example.com", "edge-internal-2025");
+  assert_failed (&run, "edge1.example.com");
+  g_assert_nonnull (strstr (run.err, "2"));
+  certctl (&run, fx->dir, "--json", "show", "--server", "edge1.example.com",
+           "edge-internal-202501029");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "CN=other.example.com"));
 }
 
 static void
@@ -1114,10 +1131,11 @@ test_remove_server_with_certificates (Fixture       *fx,
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "server", "remove", "edge1.example.com");
   assert_failed (&run, "edge1.example.com");
+  /* the pool and the site are refused too: the message names the server that holds them */
   certctl (&run, fx->dir, "pool", "remove", "pool.example.com");
-  assert_failed (&run, "pool.example.com");
+  assert_failed (&run, "edge1.example.com");
   certctl (&run, fx->dir, "site", "remove", "hq");
-  assert_failed (&run, "hq");
+  assert_failed (&run, "edge1.example.com");
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 
@@ -1158,6 +1176,31 @@ test_remove_text (Fixture       *fx,
   g_assert_nonnull (strstr (run.out, "No sites"));
 }
 
+static void
+test_remove_site_force (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *tp = NULL;
+  g_autofree char *server_dir = g_build_filename (fx->dir, "servers", "edge1.example.com", NULL);
+  g_autoptr(JsonArray) array = NULL;
+  g_autoptr(JsonObject) o = NULL;
+
+  make_topology (fx);
+  tp = put_certificate (fx, "edge1.example.com", "trusted-root",
+                        cc_test_pki_get_root_pem (get_pki (fx)), NULL, NULL);
+  certctl (&run, fx->dir, "--json", "site", "remove", "--force", "hq");
+  assert_ok (&run);
+  o = parse_json_object (run.out);
+  g_assert_true (json_object_get_boolean_member (o, "ok"));
+  g_assert_false (g_file_test (server_dir, G_FILE_TEST_EXISTS));
+
+  certctl (&run, fx->dir, "--json", "list", "pools");
+  assert_ok (&run);
+  array = parse_json_array (run.out);
+  g_assert_cmpuint (json_array_get_length (array), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1179,6 +1222,7 @@ main (int   argc,
   ADD ("requests", test_requests);
   ADD ("remove-server-with-certificates", test_remove_server_with_certificates);
   ADD ("remove-text", test_remove_text);
+  ADD ("remove-site-force", test_remove_site_force);
 #undef ADD
 
   return g_test_run ();

@@ -1,1 +1,820 @@
-int main(void){return 77;}
+/* test-window.c: the console window on a real demo deployment, driven and read through its
+ * widgets: the tree, loading a store off the main loop, the columns, search, a screenshot. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "certconsole-core.h"
+#include "cc-application.h"
+#include "cc-window.h"
+#include "cc-window-private.h"
+#include "cc-test-pki.h"
+
+#define WAIT_SECONDS 90
+
+/* the window under test, shared by the steps below, which run in order */
+static struct
+{
+  CcApplication *app;
+  char          *tmpdir;
+  char          *path;
+  CcWindow      *window;
+} fixture;
+
+static const char * const demo_servers[] = {
+  "edge01.contoso.com",
+  "edge02.contoso.com",
+  "fe01.contoso.com",
+  "cwa01.contoso.com",
+};
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until the window has opened its deployment or loaded its store. */
+static void
+wait_until_idle (CcWindow *window)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  while (cc_window_get_busy (window) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("the window was still busy after %d s", WAIT_SECONDS);
+  g_source_remove (id);
+}
+
+typedef struct
+{
+  guint      frames;
+  guint      wanted;
+  GtkWidget *widget;
+  char      *screenshot_path;
+  gboolean   screenshot_taken;
+  guint      n_colours;
+} FrameWait;
+
+static void take_screenshot (FrameWait *wait);
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                FrameWait     *wait)
+{
+  wait->frames++;
+  if (wait->frames == wait->wanted && wait->screenshot_path != NULL)
+    take_screenshot (wait);
+  gtk_widget_queue_draw (wait->widget);
+}
+
+/* Lets the window lay out and paint a few frames: while layout is pending, list rows and
+ * snapshots are empty. With a path, takes a screenshot in the last frame's after-paint. */
+static FrameWait *
+wait_for_frames (CcWindow   *window,
+                 guint       n,
+                 const char *screenshot_path)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  FrameWait *wait = g_new0 (FrameWait, 1);
+  gboolean timed_out = FALSE;
+  guint id;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+
+  wait->wanted = n;
+  wait->widget = GTK_WIDGET (window);
+  wait->screenshot_path = g_strdup (screenshot_path);
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
+  gdk_frame_clock_begin_updating (clock);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+
+  id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+  while (wait->frames < n && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("the window painted only %u frames in %d s", wait->frames, WAIT_SECONDS);
+  g_source_remove (id);
+
+  gdk_frame_clock_end_updating (clock);
+  g_signal_handler_disconnect (clock, handler);
+
+  return wait;
+}
+
+static void
+frame_wait_free (FrameWait *wait)
+{
+  g_free (wait->screenshot_path);
+  g_free (wait);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrameWait, frame_wait_free)
+
+static void
+take_screenshot (FrameWait *wait)
+{
+  GtkWidget *widget = wait->widget;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GHashTable) colours = NULL;
+  g_autofree guchar *pixels = NULL;
+  GskRenderer *renderer;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, wait->screenshot_path));
+
+  /* a blank or one-colour picture means something drew nothing */
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  colours = g_hash_table_new (NULL, NULL);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, pixels + i * 4, 4);
+      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+      if (g_hash_table_size (colours) > 1000)
+        break;
+    }
+  wait->n_colours = g_hash_table_size (colours);
+  wait->screenshot_taken = TRUE;
+}
+
+/* Saves the window as $CC_TEST_LOG_DIR/certconsole-<name>.png, a few frames after the last
+ * change, and checks the picture is not blank. */
+static void
+save_screenshot (CcWindow   *window,
+                 const char *name)
+{
+  const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
+  g_autofree char *file = g_strdup_printf ("certconsole-%s.png", name);
+  g_autofree char *path = NULL;
+  g_autoptr(FrameWait) frames = NULL;
+
+  if (log_dir == NULL)
+    log_dir = g_get_tmp_dir ();
+  g_assert_cmpint (g_mkdir_with_parents (log_dir, 0755), ==, 0);
+  path = g_build_filename (log_dir, file, NULL);
+
+  frames = wait_for_frames (window, 4, path);
+  g_assert_true (frames->screenshot_taken);
+  g_test_message ("screenshot: %s (%u%s colours)", path, frames->n_colours,
+                  frames->n_colours > 1000 ? "+" : "");
+  g_assert_cmpuint (frames->n_colours, >, 16);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, out);
+}
+
+/* every label the user can see in widget, one a line, between newlines */
+static char *
+dup_visible_labels (GtkWidget *widget)
+{
+  GString *out = g_string_new ("\n");
+
+  collect_labels (widget, out);
+  return g_string_free (out, FALSE);
+}
+
+/* the visible label showing text in widget, or NULL */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkColumnViewColumn *
+find_column (const char *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (_cc_window_get_column_view (fixture.window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;   /* the column view holds it */
+    }
+
+  g_error ("no column \"%s\"", title);
+  return NULL;
+}
+
+static void
+assert_shows_label (GtkWidget  *widget,
+                    const char *text)
+{
+  g_autofree char *labels = dup_visible_labels (widget);
+  g_autofree char *line = g_strdup_printf ("\n%s\n", text);
+
+  if (strstr (labels, line) == NULL)
+    g_error ("no visible label \"%s\" among:%s", text, labels);
+}
+
+static GListModel *
+get_sidebar_model (void)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (_cc_window_get_sidebar (fixture.window)));
+}
+
+static GListModel *
+get_entries (void)
+{
+  return G_LIST_MODEL (gtk_column_view_get_model (_cc_window_get_column_view (fixture.window)));
+}
+
+static const char *
+get_content_page (void)
+{
+  return gtk_stack_get_visible_child_name (_cc_window_get_content_stack (fixture.window));
+}
+
+static guint
+find_store_row (const char  *fqdn,
+                CcStoreKind  kind)
+{
+  GListModel *model = get_sidebar_model ();
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+      CcServer *server;
+
+      if (!CC_IS_STORE (item) || cc_store_get_kind (CC_STORE (item)) != kind)
+        continue;
+      server = cc_store_get_server (CC_STORE (item));
+      if (server != NULL && g_ascii_strcasecmp (cc_server_get_fqdn (server), fqdn) == 0)
+        return i;
+    }
+
+  g_error ("no %s store row for %s in the sidebar", cc_store_kind_to_id (kind), fqdn);
+  return G_MAXUINT;
+}
+
+static void
+select_store (const char  *fqdn,
+              CcStoreKind  kind)
+{
+  guint position = find_store_row (fqdn, kind);
+
+  g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (get_sidebar_model ()),
+                                                  position, TRUE));
+}
+
+/* the entry with that thumbprint or request id (borrowed: the store holds it), or NULL */
+static CcStoreEntry *
+find_entry_by_id (GListModel *entries,
+                  const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (entries, i);
+
+      if (g_strcmp0 (cc_store_entry_get_id (entry), id) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+static void
+test_open (void)
+{
+  GtkStack *main_stack;
+
+  fixture.window = g_object_ref (cc_window_new (fixture.app, fixture.path));
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (fixture.window));
+
+  g_assert_cmpstr (cc_window_get_deployment_path (fixture.window), ==, fixture.path);
+
+  /* creating the demo (keys, a lab CA) happens in a thread: the window says so meanwhile */
+  main_stack = _cc_window_get_main_stack (fixture.window);
+  if (cc_window_get_busy (fixture.window))
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "opening");
+
+  wait_until_idle (fixture.window);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "deployment");
+  g_assert_nonnull (cc_window_get_deployment (fixture.window));
+  g_assert_true (g_file_test (fixture.path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpstr (get_content_page (), ==, "select");
+  g_assert_null (_cc_window_get_store (fixture.window));
+  save_screenshot (fixture.window, "select-store");
+}
+
+static void
+test_sidebar (void)
+{
+  GListModel *model = get_sidebar_model ();
+  guint n = g_list_model_get_n_items (model);
+  guint n_sites = 0, n_pools = 0, n_servers = 0, n_stores = 0;
+  g_autoptr(FrameWait) frames = NULL;
+
+  g_assert_true (GTK_IS_SINGLE_SELECTION (model));
+  /* nothing selected at first */
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==,
+                    GTK_INVALID_LIST_POSITION);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (CC_IS_SITE (item))
+        {
+          g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 0);
+          n_sites++;
+        }
+      else if (CC_IS_POOL (item))
+        {
+          g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 1);
+          n_pools++;
+        }
+      else if (CC_IS_SERVER (item))
+        {
+          g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 2);
+          /* expanded at start: its four stores follow it */
+          g_assert_true (gtk_tree_list_row_get_expanded (row));
+          n_servers++;
+        }
+      else if (CC_IS_STORE (item))
+        {
+          g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 3);
+          g_assert_false (gtk_tree_list_row_is_expandable (row));
+          n_stores++;
+        }
+      else
+        g_assert_not_reached ();
+    }
+
+  g_assert_cmpuint (n_sites, >=, 1);
+  g_assert_cmpuint (n_pools, >=, 3);
+  g_assert_cmpuint (n_servers, >=, G_N_ELEMENTS (demo_servers));
+  g_assert_cmpuint (n_stores, ==, n_servers * CC_N_STORES);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_servers); i++)
+    {
+      find_store_row (demo_servers[i], CC_STORE_PERSONAL);
+      find_store_row (demo_servers[i], CC_STORE_TRUSTED_ROOT);
+      find_store_row (demo_servers[i], CC_STORE_INTERMEDIATE);
+      find_store_row (demo_servers[i], CC_STORE_REQUESTS);
+    }
+
+  /* and the rows are drawn: the first server and its stores are near the top */
+  frames = wait_for_frames (fixture.window, 3, NULL);
+  assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)), "edge01.contoso.com");
+  assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)),
+                      cc_store_kind_get_display_name (CC_STORE_TRUSTED_ROOT));
+  assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)),
+                      cc_role_get_display_name (CC_ROLE_EDGE));
+}
+
+static void
+test_trusted_root (void)
+{
+  CcDeployment *deployment = cc_window_get_deployment (fixture.window);
+  GListModel *authorities = cc_deployment_get_authorities (deployment);
+  g_autoptr(CcAuthority) lab = NULL;
+  g_autoptr(FrameWait) frames = NULL;
+  CcStoreEntry *root;
+  CcCertificate *certificate;
+  GListModel *entries;
+
+  g_assert_cmpuint (g_list_model_get_n_items (authorities), >=, 1);
+  lab = g_list_model_get_item (authorities, 0);
+  g_assert_cmpint (cc_authority_get_kind (lab), ==, CC_AUTHORITY_LAB);
+  g_assert_nonnull (cc_authority_get_root_thumbprint (lab));
+
+  select_store ("edge01.contoso.com", CC_STORE_TRUSTED_ROOT);
+  /* loading happens off the main loop, with a spinner meanwhile */
+  g_assert_true (cc_window_get_busy (fixture.window));
+  g_assert_cmpstr (get_content_page (), ==, "loading");
+  wait_until_idle (fixture.window);
+
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+  entries = get_entries ();
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >=, 1);
+
+  root = find_entry_by_id (entries, cc_authority_get_root_thumbprint (lab));
+  g_assert_nonnull (root);
+  certificate = cc_store_entry_get_certificate (root);
+  g_assert_nonnull (certificate);
+  g_assert_true (cc_certificate_is_ca (certificate));
+  g_assert_true (cc_certificate_is_self_signed (certificate));
+  g_assert_cmpstr (cc_certificate_get_issued_to (certificate), !=, "");
+
+  /* the row is drawn, with the lab root CA in Issued To and Issued By */
+  frames = wait_for_frames (fixture.window, 3, NULL);
+  assert_shows_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
+                      cc_certificate_get_issued_to (certificate));
+  assert_shows_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
+                      cc_certificate_get_thumbprint (certificate));
+  /* thumbprints are hex: monospace */
+  g_assert_true (gtk_widget_has_css_class (find_label (GTK_WIDGET (
+                                             _cc_window_get_column_view (fixture.window)),
+                                           cc_certificate_get_thumbprint (certificate)),
+                                           "monospace"));
+}
+
+static void
+test_columns (void)
+{
+  static const char * const titles[] = {
+    "Issued To", "Issued By", "Expiration Date", "Intended Purposes", "Friendly Name", "Key",
+    "Assigned To", "Thumbprint",
+  };
+  GListModel *columns = gtk_column_view_get_columns (_cc_window_get_column_view (fixture.window));
+  GtkColumnViewColumn *thumbprint;
+
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_cmpstr (gtk_column_view_column_get_title (column), ==, titles[i]);
+      g_assert_true (gtk_column_view_column_get_visible (column));
+      g_assert_nonnull (gtk_column_view_column_get_sorter (column));
+      g_assert_nonnull (gtk_column_view_column_get_header_menu (column));
+    }
+
+  /* the header menu hides and shows a column */
+  thumbprint = find_column ("Thumbprint");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "columns.thumbprint",
+                                             NULL));
+  g_assert_false (gtk_column_view_column_get_visible (thumbprint));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "columns.thumbprint",
+                                             NULL));
+  g_assert_true (gtk_column_view_column_get_visible (thumbprint));
+}
+
+static void
+test_sort_by_date (void)
+{
+  GtkColumnView *column_view = _cc_window_get_column_view (fixture.window);
+  GListModel *entries = get_entries ();
+  gint64 last = G_MININT64;
+
+  /* the CWA server holds two certificates */
+  select_store ("cwa01.contoso.com", CC_STORE_PERSONAL);
+  wait_until_idle (fixture.window);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >=, 2);
+
+  /* Issued To in natural order first */
+  for (guint i = 1; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CcStoreEntry) a = g_list_model_get_item (entries, i - 1);
+      g_autoptr(CcStoreEntry) b = g_list_model_get_item (entries, i);
+
+      g_assert_cmpint (cc_natural_compare (
+                         cc_certificate_get_issued_to (cc_store_entry_get_certificate (a)),
+                         cc_certificate_get_issued_to (cc_store_entry_get_certificate (b))),
+                       <=, 0);
+    }
+
+  /* Expiration Date as a date, not as the text "21 Nov 2028" */
+  gtk_column_view_sort_by_column (column_view, find_column ("Expiration Date"),
+                                  GTK_SORT_ASCENDING);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (entries, i);
+      CcCertificate *certificate = cc_store_entry_get_certificate (entry);
+      gint64 t = g_date_time_to_unix (cc_certificate_get_not_after (certificate));
+
+      g_assert_cmpint (t, >=, last);
+      last = t;
+    }
+  /* unsorted first: GTK 4.8 would keep showing the date column's arrow as a secondary sort */
+  gtk_column_view_sort_by_column (column_view, NULL, GTK_SORT_ASCENDING);
+  gtk_column_view_sort_by_column (column_view, find_column ("Issued To"), GTK_SORT_ASCENDING);
+
+  /* back to where the screenshot wants to be */
+  select_store ("edge01.contoso.com", CC_STORE_PERSONAL);
+  wait_until_idle (fixture.window);
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+}
+
+static void
+test_cancel (void)
+{
+  CcStore *store;
+
+  /* a second selection while the first store loads cancels the first load */
+  select_store ("edge02.contoso.com", CC_STORE_INTERMEDIATE);
+  g_assert_true (cc_window_get_busy (fixture.window));
+  select_store ("fe01.contoso.com", CC_STORE_TRUSTED_ROOT);
+  g_assert_true (cc_window_get_busy (fixture.window));
+  wait_until_idle (fixture.window);
+
+  store = _cc_window_get_store (fixture.window);
+  g_assert_nonnull (store);
+  g_assert_cmpint (cc_store_get_kind (store), ==, CC_STORE_TRUSTED_ROOT);
+  g_assert_cmpstr (cc_server_get_fqdn (cc_store_get_server (store)), ==, "fe01.contoso.com");
+  g_assert_true (cc_store_is_loaded (store));
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+  g_assert_cmpuint (g_list_model_get_n_items (get_entries ()), >=, 1);
+
+  /* a server row is not a store */
+  {
+    GListModel *model = get_sidebar_model ();
+    guint position = find_store_row ("cwa01.contoso.com", CC_STORE_PERSONAL);
+
+    /* the server row comes just before its first store */
+    g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position - 1,
+                                                    TRUE));
+    g_assert_false (cc_window_get_busy (fixture.window));
+    g_assert_null (_cc_window_get_store (fixture.window));
+    g_assert_cmpstr (get_content_page (), ==, "select");
+  }
+}
+
+static void
+test_personal (void)
+{
+  g_autoptr(FrameWait) frames = NULL;
+  GListModel *entries;
+  guint with_key = 0;
+
+  select_store ("edge01.contoso.com", CC_STORE_PERSONAL);
+  wait_until_idle (fixture.window);
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+
+  entries = get_entries ();
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (entries, i);
+
+      if (cc_store_entry_get_has_private_key (entry))
+        {
+          g_assert_nonnull (cc_store_entry_get_certificate (entry));
+          with_key++;
+        }
+    }
+  g_assert_cmpuint (with_key, >=, 1);
+
+  frames = wait_for_frames (fixture.window, 3, NULL);
+  {
+    GtkWidget *column_view = GTK_WIDGET (_cc_window_get_column_view (fixture.window));
+    g_autofree char *labels = dup_visible_labels (column_view);
+
+    if (strstr (labels, "\nPrivate key\n") == NULL
+        && strstr (labels, "\nPrivate key, exportable\n") == NULL)
+      g_error ("no certificate with a private key shown among:%s", labels);
+  }
+}
+
+static void
+test_search (void)
+{
+  GtkEditable *search = _cc_window_get_search_entry (fixture.window);
+  GListModel *entries = get_entries ();
+  guint n_all = g_list_model_get_n_items (entries);
+  g_autoptr(CcStoreEntry) first = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+  g_assert_cmpuint (n_all, >=, 1);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (search)));
+
+  /* Ctrl+F's action focuses the search entry */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.find", NULL));
+
+  /* a thumbprint prefix matches exactly that certificate */
+  first = g_list_model_get_item (entries, 0);
+  prefix = g_strndup (cc_store_entry_get_id (first), 12);
+  gtk_editable_set_text (search, prefix);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+  {
+    g_autoptr(CcStoreEntry) only = g_list_model_get_item (entries, 0);
+    g_assert_true (only == first);
+  }
+
+  /* case does not matter, and every column is searched: Issued To here */
+  {
+    g_autofree char *upper = g_utf8_strup (cc_certificate_get_issued_to (
+                                             cc_store_entry_get_certificate (first)), -1);
+    gtk_editable_set_text (search, upper);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), >=, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), <=, n_all);
+  }
+
+  gtk_editable_set_text (search, "no certificate is called this");
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
+  g_assert_cmpstr (get_content_page (), ==, "no-results");
+  save_screenshot (fixture.window, "no-results");
+
+  gtk_editable_set_text (search, "");
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, n_all);
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+}
+
+static void
+test_screenshot (void)
+{
+  CcStore *store = _cc_window_get_store (fixture.window);
+
+  /* the Personal store of edge01, as the previous steps left it */
+  g_assert_nonnull (store);
+  g_assert_cmpint (cc_store_get_kind (store), ==, CC_STORE_PERSONAL);
+  g_assert_cmpstr (gtk_editable_get_text (_cc_window_get_search_entry (fixture.window)), ==, "");
+
+  /* the list has the focus, as after a click on the store */
+  gtk_widget_grab_focus (GTK_WIDGET (_cc_window_get_column_view (fixture.window)));
+  save_screenshot (fixture.window, "main-window");
+}
+
+static void
+test_actions (void)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture.app),
+                                                                "app.quit");
+
+  g_assert_nonnull (accels);
+  g_assert_cmpstr (accels[0], ==, "<Control>q");
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.app), "quit"));
+
+  /* About opens, transient for the window, and closes */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "about", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
+    GtkWindow *about = NULL;
+    g_autoptr(FrameWait) frames = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_ABOUT_WINDOW (window))
+          about = window;
+      }
+    g_assert_nonnull (about);
+    g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (fixture.window));
+    frames = wait_for_frames (fixture.window, 2, NULL);
+    gtk_window_destroy (about);
+  }
+
+  /* the keyboard shortcuts window GtkApplication loads from gtk/help-overlay.ui */
+  {
+    GtkShortcutsWindow *overlay =
+      gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture.window));
+    g_autoptr(FrameWait) frames = NULL;
+
+    g_assert_nonnull (overlay);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window),
+                                               "win.show-help-overlay", NULL));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+    frames = wait_for_frames (fixture.window, 2, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+  }
+}
+
+static void
+test_close (void)
+{
+  CcWindow *window;
+
+  /* closing while a store loads cancels the load and lets the window go */
+  select_store ("cwa01.contoso.com", CC_STORE_INTERMEDIATE);
+  g_assert_true (cc_window_get_busy (fixture.window));
+  window = g_steal_pointer (&fixture.window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* the load's callback holds the window until it has run */
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+    while (G_OBJECT (window)->ref_count > 1 && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+  }
+
+  g_assert_finalize_object (window);
+}
+
+static void
+test_open_error (void)
+{
+  g_autofree char *file = g_build_filename (fixture.tmpdir, "not-a-folder", NULL);
+  CcWindow *window;
+  GtkStack *main_stack;
+
+  /* a deployment path that is a plain file can neither be opened nor created */
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  window = g_object_ref (cc_window_new (fixture.app, file));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (window);
+
+  main_stack = _cc_window_get_main_stack (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "error");
+  g_assert_null (cc_window_get_deployment (window));
+  save_screenshot (window, "open-error");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  cc_core_init ();
+  /* a screenshot taken a few frames after a change shows the change, not a crossfade */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  fixture.app = cc_application_new ();
+  /* not on the session bus: several test runs may overlap */
+  g_application_set_flags (G_APPLICATION (fixture.app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
+  g_assert_no_error (error);
+
+  fixture.tmpdir = cc_test_make_tmpdir ();
+  /* not there yet: the window creates the demo deployment, as on first start */
+  fixture.path = g_build_filename (fixture.tmpdir, "deployment", NULL);
+
+  g_test_add_func ("/window/open", test_open);
+  g_test_add_func ("/window/sidebar", test_sidebar);
+  g_test_add_func ("/window/trusted-root", test_trusted_root);
+  g_test_add_func ("/window/columns", test_columns);
+  g_test_add_func ("/window/cancel", test_cancel);
+  g_test_add_func ("/window/personal", test_personal);
+  g_test_add_func ("/window/search", test_search);
+  g_test_add_func ("/window/sort-by-date", test_sort_by_date);
+  g_test_add_func ("/window/screenshot", test_screenshot);
+  g_test_add_func ("/window/actions", test_actions);
+  g_test_add_func ("/window/close", test_close);
+  g_test_add_func ("/window/open-error", test_open_error);
+
+  ret = g_test_run ();
+
+  g_clear_object (&fixture.window);
+  g_clear_object (&fixture.app);
+  cc_test_rmrf (fixture.tmpdir);
+  g_free (fixture.tmpdir);
+  g_free (fixture.path);
+
+  return ret;
+}

@@ -75,8 +75,7 @@ usage_error (const char *format,
   va_end (ap);
 
   g_printerr ("certctl: %s\n", message);
-  g_printerr (_("Try 'certctl --help'."));
-  g_printerr ("\n");
+  g_printerr ("%s\n", _("Try 'certctl --help'."));
   return CERTCTL_EXIT_USAGE;
 }
 
@@ -88,6 +87,16 @@ dup_store_ids (void)
   for (guint i = 0; i < CC_N_STORES; i++)
     g_string_append_printf (s, "%s%s", i ? ", " : "", cc_store_kind_to_id (i));
   return g_strdup (s->str);
+}
+
+/* A name as it must be typed in a shell command line. */
+static char *
+dup_shell_word (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._-@", *p) == NULL)
+      return g_shell_quote (text);
+  return g_strdup (text);
 }
 
 static const char *
@@ -118,7 +127,8 @@ parse_command (const Command      *cmd,
                      : g_strdup_printf ("certctl %s", cmd->name);
   g_set_prgname (prgname);
 
-  context = g_option_context_new (cmd->positional);
+  /* _("") would be the catalogue's header */
+  context = g_option_context_new (*cmd->positional ? _(cmd->positional) : NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _(cmd->summary));
   if (description != NULL)
@@ -639,7 +649,7 @@ cmd_init (const Command *cmd,
       print_authorities (deployment);
     }
   else
-    g_print (_("Add a site with 'certctl site add NAME'.\n"));
+    g_print (_("Add a site with `certctl site add NAME`.\n"));
   return CERTCTL_EXIT_OK;
 }
 
@@ -699,8 +709,12 @@ cmd_site_add (const Command *cmd,
       print_json (builder);
     }
   else
-    g_print (_("Added site %s. Add a pool with 'certctl pool add --site %s --fqdn FQDN'.\n"),
-             cc_site_get_name (site), cc_site_get_name (site));
+    {
+      g_autofree char *word = dup_shell_word (cc_site_get_name (site));
+
+      g_print (_("Added site %s. Add a pool with `certctl pool add --site %s --fqdn FQDN`.\n"),
+               cc_site_get_name (site), word);
+    }
   return CERTCTL_EXIT_OK;
 }
 
@@ -774,7 +788,7 @@ cmd_pool_add (const Command *cmd,
     }
   else
     g_print (_("Added pool %s to site %s. Add a server with "
-               "'certctl server add --pool %s --fqdn FQDN --role ROLE'.\n"),
+               "`certctl server add --pool %s --fqdn FQDN --role ROLE`.\n"),
              cc_pool_get_fqdn (pool), site, cc_pool_get_fqdn (pool));
   return CERTCTL_EXIT_OK;
 }
@@ -887,10 +901,11 @@ cmd_server_remove (const Command *cmd,
     return report_error (error);
 
   if (n_certs > 0)
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "Removed server %s and the %u certificate or request it held.",
-                                            "Removed server %s and the %u certificates and requests it held.",
-                                            n_certs),
+    message = g_strdup_printf (ngettext ("Removed server %s and the %u certificate or request "
+                                         "it held.",
+                                         "Removed server %s and the %u certificates and requests "
+                                         "it held.",
+                                         n_certs),
                                args[1], n_certs);
   else
     message = g_strdup_printf (_("Removed server %s."), args[1]);
@@ -922,7 +937,8 @@ cmd_list_sites (const Command *cmd,
   for (guint i = 0; i < g_list_model_get_n_items (sites); i++)
     {
       g_autoptr(CcSite) site = g_list_model_get_item (sites, i);
-      g_autofree char *n_pools = g_strdup_printf ("%u", g_list_model_get_n_items (G_LIST_MODEL (site)));
+      guint n_pools_value = g_list_model_get_n_items (G_LIST_MODEL (site));
+      g_autofree char *n_pools = g_strdup_printf ("%u", n_pools_value);
       g_autofree char *n_servers = g_strdup_printf ("%u", site_count_servers (site));
 
       build_site (builder, site);
@@ -933,7 +949,7 @@ cmd_list_sites (const Command *cmd,
   if (opt_json)
     print_json (builder);
   else if (g_list_model_get_n_items (sites) == 0)
-    g_print (_("No sites yet. Add one with 'certctl site add NAME'.\n"));
+    g_print (_("No sites yet. Add one with `certctl site add NAME`.\n"));
   else
     table_print (table);
   return CERTCTL_EXIT_OK;
@@ -963,7 +979,8 @@ cmd_list_pools (const Command *cmd,
     {
       CcPool *pool = g_ptr_array_index (pools, i);
       CcSite *site = cc_pool_get_site (pool);
-      g_autofree char *n_servers = g_strdup_printf ("%u", g_list_model_get_n_items (G_LIST_MODEL (pool)));
+      guint n_servers_value = g_list_model_get_n_items (G_LIST_MODEL (pool));
+      g_autofree char *n_servers = g_strdup_printf ("%u", n_servers_value);
       const char * const *sip_domains = cc_pool_get_sip_domains (pool);
       g_autofree char *domains = sip_domains ? g_strjoinv (", ", (char **) sip_domains) : NULL;
 
@@ -978,7 +995,7 @@ cmd_list_pools (const Command *cmd,
   if (opt_json)
     print_json (builder);
   else if (pools->len == 0)
-    g_print (_("No pools yet. Add one with 'certctl pool add --site NAME --fqdn FQDN'.\n"));
+    g_print (_("No pools yet. Add one with `certctl pool add --site NAME --fqdn FQDN`.\n"));
   else
     table_print (table);
   return CERTCTL_EXIT_OK;
@@ -1039,7 +1056,7 @@ cmd_list_servers (const Command *cmd,
     print_json (builder);
   else if (servers->len == 0)
     g_print (_("No servers yet. Add one with "
-               "'certctl server add --pool FQDN --fqdn FQDN --role ROLE'.\n"));
+               "`certctl server add --pool FQDN --fqdn FQDN --role ROLE`.\n"));
   else
     table_print (table);
   return CERTCTL_EXIT_OK;
@@ -1209,7 +1226,8 @@ normalize_thumbprint (const char *text)
   return g_ascii_strdown (s->str, -1);
 }
 
-/* Every store of the server, Personal first; the first store whose look-up answers. */
+/* Every store of the server, Personal first. A prefix must name one certificate across
+ * all of them, not only within the first store that has it. */
 static CcStoreEntry *
 find_entry (CcServer    *server,
             const char  *thumbprint,
@@ -1217,38 +1235,53 @@ find_entry (CcServer    *server,
             GError     **error)
 {
   g_autoptr(GHashTable) matches = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *fqdn = cc_server_get_fqdn (server);
+  guint n_matches;
 
   for (guint k = 0; k < CC_N_STORES; k++)
     {
       CcStore *store = cc_server_get_store (server, k);
-      CcStoreEntry *entry;
 
       if (!cc_store_ensure_loaded (store, NULL, error))
         return NULL;
-      if ((entry = cc_store_lookup (store, thumbprint)) != NULL)
-        {
-          *out_store = store;
-          return entry;
-        }
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
         {
           g_autoptr(CcStoreEntry) item = g_list_model_get_item (G_LIST_MODEL (store), i);
           const char *id = cc_store_entry_get_id (item);
 
+          /* the store keeps the entry, and so the id, alive */
           if (g_ascii_strncasecmp (id, thumbprint, strlen (thumbprint)) == 0)
             g_hash_table_add (matches, (gpointer) id);
         }
     }
 
-  if (g_hash_table_size (matches) > 1)
-    g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
-                 _("%s matches %u certificates on %s; give more of the thumbprint"),
-                 thumbprint, g_hash_table_size (matches), cc_server_get_fqdn (server));
-  else
-    g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
-                 _("No certificate %s on %s; see its stores with "
-                   "'certctl list certs --server %s --store STORE'"),
-                 thumbprint, cc_server_get_fqdn (server), cc_server_get_fqdn (server));
+  n_matches = g_hash_table_size (matches);
+  if (n_matches > 1)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   ngettext ("%s matches %u certificates on %s; give more of the thumbprint",
+                             "%s matches %u certificates on %s; give more of the thumbprint",
+                             n_matches),
+                   thumbprint, n_matches, fqdn);
+      return NULL;
+    }
+
+  for (guint k = 0; k < CC_N_STORES; k++)
+    {
+      CcStore *store = cc_server_get_store (server, k);
+      CcStoreEntry *entry = cc_store_lookup (store, thumbprint);
+
+      if (entry != NULL)
+        {
+          *out_store = store;
+          return entry;
+        }
+    }
+
+  g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+               _("No certificate %s on %s; see its stores with "
+                 "`certctl list certs --server %s --store STORE`"),
+               thumbprint, fqdn, fqdn);
   return NULL;
 }
 
@@ -1322,7 +1355,8 @@ print_entry_text (CcServer     *server,
       return;
     }
   print_field (_("Private key"), key, width, 2);
-  print_field (_("Assigned to"), assigned && *assigned ? assigned : _("(not assigned)"), width, 2);
+  if (cc_store_get_kind (store) == CC_STORE_PERSONAL)
+    print_field (_("Assigned to"), *assigned ? assigned : _("(not assigned)"), width, 2);
 
   {
     g_autoptr(GListModel) sections = cc_certificate_dup_sections (cert);
@@ -1426,6 +1460,7 @@ find_group_commands (const char *name,
   return first;
 }
 
+/* "Commands:" and one line per command (of group, or all when NULL) */
 static char *
 dup_commands_help (const char *group)
 {
@@ -1433,13 +1468,12 @@ dup_commands_help (const char *group)
   int width = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    width = MAX (width, (int) strlen (commands[i].synopsis));
+    if (group == NULL || g_str_equal (group, commands[i].name))
+      width = MAX (width, (int) strlen (commands[i].synopsis));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (group == NULL || g_str_equal (group, commands[i].name))
       g_string_append_printf (s, "\n  %-*s  %s", width, commands[i].synopsis,
                               _(commands[i].summary));
-  g_string_append (s, "\n\n");
-  g_string_append (s, _("Run 'certctl COMMAND --help' for the options of a command."));
   return g_strdup (s->str);
 }
 
@@ -1449,7 +1483,8 @@ print_group_help (const char *group)
   g_autofree char *help = dup_commands_help (group);
 
   g_print (_("Usage:\n  certctl [OPTION…] %s SUB-COMMAND [ARGS…]\n\n"), group);
-  g_print ("%s\n", help);
+  g_print ("%s\n\n", help);
+  g_print ("%s\n", _("Run `certctl COMMAND --help` for the options of a command."));
   return CERTCTL_EXIT_OK;
 }
 
@@ -1486,7 +1521,7 @@ run_command (char **argv)
   if (first->sub == NULL)
     cmd = first;
   else if (argv[1] == NULL)
-    return usage_error (_("'%s' needs a sub-command; see 'certctl %s --help'"), argv[0],
+    return usage_error (_("'%s' needs a sub-command; see `certctl %s --help`"), argv[0],
                         argv[0]);
   else if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     return print_group_help (argv[0]);
@@ -1513,7 +1548,8 @@ main (int   argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *help = NULL;
+  g_autofree char *commands_help = NULL;
+  g_autofree char *summary = NULL;
   g_auto(GStrv) args = NULL;
   const GOptionEntry main_entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
@@ -1530,10 +1566,13 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   /* global options stop at the command; the command parses the rest */
   g_option_context_set_strict_posix (context, TRUE);
-  g_option_context_set_summary (context, _("Manage the certificates of every server of a "
-                                           "deployment from the command line."));
-  help = dup_commands_help (NULL);
-  g_option_context_set_description (context, help);
+  commands_help = dup_commands_help (NULL);
+  summary = g_strdup_printf ("%s\n\n%s", _("Manage the certificates of every server of a "
+                                            "deployment from the command line."),
+                             commands_help);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, _("Run `certctl COMMAND --help` for the options "
+                                               "of a command."));
   g_option_context_add_main_entries (context, main_entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
 

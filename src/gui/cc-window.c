@@ -23,6 +23,13 @@ struct _CcWindow
   AdwStatusPage        *load_error_page;
   GtkColumnView        *column_view;
   GtkColumnViewColumn  *issued_to_column;
+  GtkColumnViewColumn  *issued_by_column;
+  GtkColumnViewColumn  *expiration_column;
+  GtkColumnViewColumn  *purposes_column;
+  GtkColumnViewColumn  *friendly_name_column;
+  GtkColumnViewColumn  *key_column;
+  GtkColumnViewColumn  *assigned_to_column;
+  GtkColumnViewColumn  *thumbprint_column;
   GtkCustomSorter      *issued_to_sorter;
   GtkFilterListModel   *entry_filter_model;
   GtkSortListModel     *entry_sort_model;
@@ -387,6 +394,16 @@ entry_assigned_to (gpointer      unused,
   return dup_assigned_to (entry);
 }
 
+/* the interface ids, as deployment.json and certctl spell them: short enough for a cell */
+static char *
+entry_assigned_to_ids (gpointer      unused,
+                       CcStoreEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_strdup (cc_store_entry_get_assigned_to (entry));
+}
+
 static char *
 entry_thumbprint_label (gpointer      unused,
                         CcStoreEntry *entry)
@@ -436,7 +453,7 @@ entry_key_for_sort (CcStoreEntry *entry)
 static char *
 entry_assigned_to_for_sort (CcStoreEntry *entry)
 {
-  return entry != NULL ? dup_assigned_to (entry) : NULL;
+  return entry != NULL ? g_strdup (cc_store_entry_get_assigned_to (entry)) : NULL;
 }
 
 static char *
@@ -469,6 +486,7 @@ entry_search_text (CcStoreEntry *entry)
                     purposes,
                     cc_store_entry_get_friendly_name (entry),
                     get_key (entry),
+                    cc_store_entry_get_assigned_to (entry),
                     assigned_to,
                     cc_store_entry_get_id (entry),
                     NULL);
@@ -695,6 +713,8 @@ sidebar_setup_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (title), 2);
 
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
@@ -753,8 +773,12 @@ sidebar_bind_cb (GtkSignalListItemFactory *factory,
 
       icon_name = "network-workgroup-symbolic";
       title_text = cc_pool_get_fqdn (pool);
-      subtitle_text = cc_pool_get_load_balancer (pool) ? _("Pool behind a load balancer")
-                                                       : _("Pool");
+      if (cc_pool_get_load_balancer (pool))
+        subtitle_text = _("Pool behind a load balancer");
+      else if (g_list_model_get_n_items (G_LIST_MODEL (pool)) == 1)
+        subtitle_text = _("Pool of one server");
+      else
+        subtitle_text = _("Pool");
     }
   else if (CC_IS_SERVER (item))
     {
@@ -777,6 +801,8 @@ sidebar_bind_cb (GtkSignalListItemFactory *factory,
     }
 
   gtk_image_set_from_icon_name (icon, icon_name);
+  /* "Trusted Root Certification Authorities" is long: on two lines rather than cut */
+  gtk_label_set_wrap (title, CC_IS_STORE (item));
   gtk_label_set_text (title, title_text != NULL ? title_text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (title), title_text);
   gtk_label_set_text (subtitle, subtitle_text != NULL ? subtitle_text : "");
@@ -877,6 +903,45 @@ reload_action (GtkWidget  *widget,
 
   if (self->store != NULL)
     show_store (self, self->store, TRUE);
+}
+
+/* A menu on the column headers (right click) to show or hide every column but Issued To:
+ * eight columns do not all fit beside the tree on a small screen. */
+static void
+setup_column_menu (CcWindow *self)
+{
+  struct {
+    const char          *name;
+    GtkColumnViewColumn *column;
+  } columns[] = {
+    { "issued-by", self->issued_by_column },
+    { "expiration", self->expiration_column },
+    { "purposes", self->purposes_column },
+    { "friendly-name", self->friendly_name_column },
+    { "key", self->key_column },
+    { "assigned-to", self->assigned_to_column },
+    { "thumbprint", self->thumbprint_column },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GPropertyAction) action = g_property_action_new (columns[i].name,
+                                                                 columns[i].column,
+                                                                 "visible");
+      g_autofree char *detailed = g_strconcat ("columns.", columns[i].name, NULL);
+
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+      g_menu_append (section, gtk_column_view_column_get_title (columns[i].column), detailed);
+    }
+  g_menu_append_section (menu, _("Show Columns"), G_MENU_MODEL (section));
+
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (group));
+  gtk_column_view_column_set_header_menu (self->issued_to_column, G_MENU_MODEL (menu));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    gtk_column_view_column_set_header_menu (columns[i].column, G_MENU_MODEL (menu));
 }
 
 /* GObject. */
@@ -1020,6 +1085,13 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, load_error_page);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_to_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_by_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, expiration_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, purposes_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, friendly_name_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, key_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, assigned_to_column);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, thumbprint_column);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_to_sorter);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_filter_model);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_sort_model);
@@ -1039,6 +1111,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_key);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_type);
   gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to);
+  gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to_ids);
   gtk_widget_class_bind_template_callback (widget_class, entry_thumbprint_label);
   gtk_widget_class_bind_template_callback (widget_class, entry_issued_by_for_sort);
   gtk_widget_class_bind_template_callback (widget_class, entry_expiration_for_sort);
@@ -1069,6 +1142,8 @@ cc_window_init (CcWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (sidebar_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (sidebar_unbind_cb), NULL);
   gtk_list_view_set_factory (self->sidebar, factory);
+
+  setup_column_menu (self);
 
   gtk_custom_sorter_set_sort_func (self->issued_to_sorter, issued_to_compare, NULL, NULL);
   gtk_column_view_sort_by_column (self->column_view, self->issued_to_column,
