@@ -358,39 +358,51 @@ cc_import_chain (CcDeployment *deployment,
                    file);
       return FALSE;
     }
+  for (guint i = 0; report != NULL && i < certs->len; i++)
+    {
+      CcCertificate *c = g_ptr_array_index (certs, i);
+      if (!cc_certificate_is_ca (c))
+        g_ptr_array_add (report->notes,
+                         g_strdup_printf (_("%s (%s) is not a CA certificate and was skipped"),
+                                          cc_certificate_get_issued_to (c),
+                                          cc_certificate_get_thumbprint (c)));
+    }
   for (guint s = 0; s < servers->len; s++)
     {
       CcServer *server = g_ptr_array_index (servers, s);
-      for (guint i = 0; i < certs->len; i++)
-        {
-          CcCertificate *c = g_ptr_array_index (certs, i);
-          CcStoreKind kind = cc_certificate_is_self_signed (c) ? CC_STORE_TRUSTED_ROOT
-                                                               : CC_STORE_INTERMEDIATE;
-          CcStore *store = cc_server_get_store (server, kind);
 
-          if (!cc_certificate_is_ca (c))
-            {
-              if (report != NULL && s == 0)
-                g_ptr_array_add (report->notes,
-                                 g_strdup_printf (_("%s (%s) is not a CA certificate and was skipped"),
-                                                  cc_certificate_get_issued_to (c),
-                                                  cc_certificate_get_thumbprint (c)));
-              continue;
-            }
+      for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
+        {
+          CcStore *store = cc_server_get_store (server, kind);
+          g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
           if (!cc_store_ensure_loaded (store, NULL, error))
             return FALSE;
-          if (cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) != NULL)
+          /* self-signed CAs are roots; the others are intermediates */
+          for (guint i = 0; i < certs->len; i++)
+            {
+              CcCertificate *c = g_ptr_array_index (certs, i);
+              gboolean root = cc_certificate_is_self_signed (c);
+              if (cc_certificate_is_ca (c) && root == (kind == CC_STORE_TRUSTED_ROOT)
+                  && cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) == NULL)
+                g_ptr_array_add (todo, c);
+            }
+          if (todo->len == 0)
             continue;
-          if (!cc_store_add_certificate (store, c, NULL, NULL, FALSE, "chain", error))
+          if (!cc_store_add_certificates (store, todo, "chain", NULL, error))
             return FALSE;
-          cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
-                               cc_server_get_fqdn (server), cc_certificate_get_thumbprint (c), file);
-          if (report != NULL)
-            g_ptr_array_add (report->changes,
-                             g_strdup_printf ("%s: %s: %s %s (%s)", cc_server_get_fqdn (server),
-                                              cc_store_kind_get_display_name (kind), _("added"),
-                                              cc_certificate_get_thumbprint (c),
-                                              cc_certificate_get_issued_to (c)));
+          for (guint i = 0; i < todo->len; i++)
+            {
+              CcCertificate *c = g_ptr_array_index (todo, i);
+              cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
+                                   cc_server_get_fqdn (server), cc_certificate_get_thumbprint (c), file);
+              if (report != NULL)
+                g_ptr_array_add (report->changes,
+                                 g_strdup_printf ("%s: %s: %s %s (%s)", cc_server_get_fqdn (server),
+                                                  cc_store_kind_get_display_name (kind), _("added"),
+                                                  cc_certificate_get_thumbprint (c),
+                                                  cc_certificate_get_issued_to (c)));
+            }
         }
     }
   return TRUE;

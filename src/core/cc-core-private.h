@@ -32,7 +32,10 @@ _cc_strv_builder_take (GStrvBuilder *builder, char *value)
   g_free (value);
 }
 
-/* cc-fileutil.c */
+/* cc-fileutil.c: with durable FALSE (bulk generation only), writes skip fsync; the
+ * caller syncs once at the end */
+void      _cc_set_durable         (gboolean      durable);
+
 gboolean  _cc_write_file_atomic   (const char   *path,
                                    const void   *data,
                                    gsize         len,

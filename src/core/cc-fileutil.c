@@ -21,15 +21,27 @@ set_errno_error (GError **error, int saved_errno, const char *format, const char
   g_set_error (error, CC_ERROR, CC_ERROR_IO, "%s: %s", what, g_strerror (saved_errno));
 }
 
+static gint durable = 1;
+
 void
 _cc_fsync_dir (const char *dir)
 {
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd;
+
+  if (!g_atomic_int_get (&durable))
+    return;
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0)
     {
       fsync (fd);
       close (fd);
     }
+}
+
+void
+_cc_set_durable (gboolean value)
+{
+  g_atomic_int_set (&durable, value ? 1 : 0);
 }
 
 gboolean
@@ -69,7 +81,7 @@ _cc_write_file_atomic (const char  *path,
       p += n;
       left -= n;
     }
-  if (fsync (fd) != 0)
+  if (g_atomic_int_get (&durable) && fsync (fd) != 0)
     goto fail;
   if (close (fd) != 0)
     {
@@ -79,7 +91,8 @@ _cc_write_file_atomic (const char  *path,
   fd = -1;
   if (g_rename (tmp, path) != 0)
     goto fail;
-  _cc_fsync_dir (dir);
+  if (g_atomic_int_get (&durable))
+    _cc_fsync_dir (dir);
   return TRUE;
 
 fail:

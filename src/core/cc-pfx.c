@@ -217,11 +217,15 @@ cc_import_pfx (CcServer    *server,
     {
       CcCertificate *c = g_ptr_array_index (chain, i);
       CcStoreKind kind = cc_certificate_is_self_signed (c) ? CC_STORE_TRUSTED_ROOT : CC_STORE_INTERMEDIATE;
+      CcStore *store = cc_server_get_store (server, kind);
 
       if (!cc_certificate_is_ca (c))
         continue;
-      if (!cc_store_add_certificate (cc_server_get_store (server, kind), c, NULL, NULL, FALSE, "pfx",
-                                     error))
+      if (!cc_store_ensure_loaded (store, NULL, error))
+        return FALSE;
+      if (cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) != NULL)
+        continue;
+      if (!cc_store_add_certificate (store, c, NULL, NULL, FALSE, "pfx", error))
         return FALSE;
       if (report != NULL)
         g_ptr_array_add (report->changes,

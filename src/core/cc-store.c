@@ -643,6 +643,10 @@ replace_entry (CcStore *self, CcStoreEntry *entry)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+static gboolean store_add (CcStore *self, CcCertificate *certificate, GBytes *key_pem,
+                           const char *friendly_name, gboolean exportable, const char *source,
+                           gboolean rehash, GError **error);
+
 gboolean
 cc_store_add_certificate (CcStore        *self,
                           CcCertificate  *certificate,
@@ -651,6 +655,50 @@ cc_store_add_certificate (CcStore        *self,
                           gboolean        exportable,
                           const char     *source,
                           GError        **error)
+{
+  return store_add (self, certificate, key_pem, friendly_name, exportable, source, TRUE, error);
+}
+
+gboolean
+cc_store_add_certificates (CcStore     *self,
+                           GPtrArray   *certificates,
+                           const char  *source,
+                           guint       *n_added,
+                           GError     **error)
+{
+  guint added = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (CC_IS_STORE (self), FALSE);
+
+  if (!cc_store_ensure_loaded (self, NULL, error))
+    return FALSE;
+  for (guint i = 0; ok && i < certificates->len; i++)
+    {
+      CcCertificate *cert = g_ptr_array_index (certificates, i);
+      if (cc_store_lookup_id (self, cc_certificate_get_thumbprint (cert)) != NULL)
+        continue;
+      ok = store_add (self, cert, NULL, NULL, FALSE, source, FALSE, error);
+      if (ok)
+        added++;
+    }
+  /* the links follow what is on disk, even after a failure midway */
+  if (added > 0 && (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE))
+    ok = _cc_store_rehash (self, ok ? error : NULL) && ok;
+  if (n_added != NULL)
+    *n_added = added;
+  return ok;
+}
+
+static gboolean
+store_add (CcStore        *self,
+           CcCertificate  *certificate,
+           GBytes         *key_pem,
+           const char     *friendly_name,
+           gboolean        exportable,
+           const char     *source,
+           gboolean        rehash,
+           GError        **error)
 {
   const char *tp;
   g_autofree char *pem = NULL;
@@ -712,7 +760,7 @@ cc_store_add_certificate (CcStore        *self,
     }
   replace_entry (self, entry);
 
-  if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
+  if (rehash && (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE))
     return _cc_store_rehash (self, error);
   return TRUE;
 }

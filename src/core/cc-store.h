@@ -61,6 +61,13 @@ gboolean     cc_store_add_certificate   (CcStore              *self,
                                          gboolean              exportable,
                                          const char           *source,
                                          GError              **error);
+/* Adds many certificates without keys (a CA bundle) and rebuilds the hash links once.
+ * Certificates already present are skipped; *n_added (nullable) counts the others. */
+gboolean     cc_store_add_certificates  (CcStore              *self,
+                                         GPtrArray            *certificates,
+                                         const char           *source,
+                                         guint                *n_added,
+                                         GError              **error);
 /* Removes a certificate (and its key, metadata and hash link). */
 gboolean     cc_store_remove            (CcStore              *self,
                                          const char           *thumbprint,

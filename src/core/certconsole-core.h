@@ -16,3 +16,4 @@
 /* Call once at start-up: loads OpenSSL's default and legacy providers, binds gettext. */
 void cc_core_init (void);
 #include "cc-workflows.h"
+#include "cc-generate.h"
