@@ -306,7 +306,7 @@ certificate_new_take (X509 *x509, GBytes *der)
 
   self->x509 = x509;
   self->der = g_bytes_ref (der);
-  self->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
+  self->sha256 = _cc_sha256_hex (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
   self->sha1 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA1, der);
 
   /* computes and caches the extensions once, before any thread shares the X509 */

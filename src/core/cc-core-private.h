@@ -41,6 +41,14 @@ gboolean  _cc_write_file_atomic   (const char   *path,
                                    gsize         len,
                                    int           mode,
                                    GError      **error);
+/* the same, leaving the folder's sync to the caller when sync_dir is FALSE (several files
+ * written into one folder share one sync) */
+gboolean  _cc_write_file          (const char   *path,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   gboolean      sync_dir,
+                                   GError      **error);
 gboolean  _cc_read_file           (const char   *path,
                                    char        **contents,
                                    gsize        *len,
@@ -66,6 +74,9 @@ void      _cc_set_openssl_error   (GError      **error,
 GPtrArray *_cc_pem_decode_all     (const char   *text,
                                    gsize         len,
                                    const char   *label);
+/* for g_ptr_array_sort of strings */
+int        _cc_compare_strings    (gconstpointer a,
+                                   gconstpointer b);
 char      *_cc_sha256_hex         (const void   *data,
                                    gsize         len);
 
@@ -88,6 +99,11 @@ gboolean  _cc_server_build_chain  (CcServer      *server,
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,
                                           GError      **error);
+
+/* cc-deployment.c: one X509_STORE per distinct set of trusted roots, shared by every
+ * server that trusts exactly that set (a new reference; free with X509_STORE_free) */
+X509_STORE *_cc_deployment_dup_trust (CcDeployment *self,
+                                      GPtrArray    *roots);
 
 /* cc-store-entry.c */
 CcStoreEntry *_cc_store_entry_new          (CcCertificate *certificate);

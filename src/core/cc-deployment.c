@@ -25,6 +25,7 @@ struct _CcDeployment
 
   GMutex cache_lock;
   GHashTable *cache;   /* thumbprint -> CcCertificate */
+  GHashTable *trust;   /* SHA-256 of the roots' thumbprints -> X509_STORE */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -85,6 +86,7 @@ cc_deployment_finalize (GObject *object)
   g_clear_object (&self->authorities);
   g_clear_pointer (&self->settings, json_object_unref);
   g_hash_table_unref (self->cache);
+  g_hash_table_unref (self->trust);
   g_mutex_clear (&self->cache_lock);
   g_free (self->path);
   G_OBJECT_CLASS (cc_deployment_parent_class)->finalize (object);
@@ -139,6 +141,8 @@ cc_deployment_init (CcDeployment *self)
   self->settings = json_object_new ();
   g_mutex_init (&self->cache_lock);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->trust = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) X509_STORE_free);
 }
 
 static CcDeployment *
@@ -173,7 +177,7 @@ cc_deployment_dup_json_path (CcDeployment *self)
 CcCertificate *
 _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
 {
-  g_autofree char *tp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
+  g_autofree char *tp = _cc_sha256_hex (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
   CcCertificate *cert;
   CcCertificate *existing;
 
@@ -205,6 +209,47 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
                          g_object_ref (cert));
   g_mutex_unlock (&self->cache_lock);
   return cert;
+}
+
+static X509_STORE *
+new_trust (GPtrArray *roots)
+{
+  X509_STORE *store = X509_STORE_new ();
+  for (guint i = 0; i < roots->len; i++)
+    X509_STORE_add_cert (store, _cc_certificate_get_x509 (g_ptr_array_index (roots, i)));
+  return store;
+}
+
+X509_STORE *
+_cc_deployment_dup_trust (CcDeployment *self, GPtrArray *roots)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autofree char *key = NULL;
+  X509_STORE *store;
+
+  if (self == NULL)
+    return new_trust (roots);
+  /* the same set of roots, in any order, is one store */
+  {
+    g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+    for (guint i = 0; i < roots->len; i++)
+      g_ptr_array_add (sorted, (gpointer) cc_certificate_get_thumbprint (g_ptr_array_index (roots, i)));
+    g_ptr_array_sort (sorted, (GCompareFunc) _cc_compare_strings);
+    for (guint i = 0; i < sorted->len; i++)
+      g_string_append (ids, g_ptr_array_index (sorted, i));
+  }
+  key = _cc_sha256_hex (ids->str, ids->len);
+
+  g_mutex_lock (&self->cache_lock);
+  store = g_hash_table_lookup (self->trust, key);
+  if (store == NULL)
+    {
+      store = new_trust (roots);
+      g_hash_table_insert (self->trust, g_steal_pointer (&key), store);
+    }
+  X509_STORE_up_ref (store);
+  g_mutex_unlock (&self->cache_lock);
+  return store;
 }
 
 /* ---- names ---- */

@@ -51,6 +51,17 @@ _cc_write_file_atomic (const char  *path,
                        int          mode,
                        GError     **error)
 {
+  return _cc_write_file (path, data, len, mode, TRUE, error);
+}
+
+gboolean
+_cc_write_file (const char  *path,
+                const void  *data,
+                gsize        len,
+                int          mode,
+                gboolean     sync_dir,
+                GError     **error)
+{
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base);
@@ -91,7 +102,7 @@ _cc_write_file_atomic (const char  *path,
   fd = -1;
   if (g_rename (tmp, path) != 0)
     goto fail;
-  if (g_atomic_int_get (&durable))
+  if (sync_dir)
     _cc_fsync_dir (dir);
   return TRUE;
 
@@ -294,5 +305,25 @@ _cc_pem_decode_all (const char *text, gsize len, const char *label)
 char *
 _cc_sha256_hex (const void *data, gsize len)
 {
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+  static const char hex[] = "0123456789abcdef";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  char *out;
+
+  /* OpenSSL's SHA-256 is several times faster than GLib's on this hardware */
+  EVP_Digest (data, len, md, &md_len, EVP_sha256 (), NULL);
+  out = g_malloc (md_len * 2 + 1);
+  for (unsigned int i = 0; i < md_len; i++)
+    {
+      out[2 * i] = hex[md[i] >> 4];
+      out[2 * i + 1] = hex[md[i] & 0xf];
+    }
+  out[md_len * 2] = '\0';
+  return out;
+}
+
+int
+_cc_compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
 }

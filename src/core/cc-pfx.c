@@ -31,8 +31,9 @@ _cc_server_build_chain (CcServer      *server,
 {
   CcStore *roots = cc_server_get_store (server, CC_STORE_TRUSTED_ROOT);
   CcStore *inters = cc_server_get_store (server, CC_STORE_INTERMEDIATE);
-  g_autoptr(X509_STORE) trust = X509_STORE_new ();
+  g_autoptr(X509_STORE) trust = NULL;
   g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
+  g_autoptr(GPtrArray) root_certs = g_ptr_array_new ();
   STACK_OF(X509) *untrusted = sk_X509_new_null ();
   gboolean ok;
 
@@ -44,8 +45,9 @@ _cc_server_build_chain (CcServer      *server,
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (roots)); i++)
     {
       g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (roots), i);
-      X509_STORE_add_cert (trust, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
+      g_ptr_array_add (root_certs, cc_store_entry_get_certificate (e));   /* the store holds it */
     }
+  trust = _cc_deployment_dup_trust (_cc_server_get_deployment (server), root_certs);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (inters)); i++)
     {
       g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (inters), i);

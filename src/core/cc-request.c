@@ -324,16 +324,17 @@ cc_request_create (CcServer               *server,
   csr_path = g_strconcat (base, ".csr", NULL);
   /* the CSR is the commit point: key and metadata first */
   if (!_cc_mkdir (dir, 0700, error)
-      || !_cc_write_file_atomic (key_path, g_bytes_get_data (key_pem, NULL),
-                                 g_bytes_get_size (key_pem), 0600, error)
-      || !_cc_write_file_atomic (meta_path, meta, strlen (meta), 0600, error)
-      || !_cc_write_file_atomic (csr_path, pem, strlen (pem), 0644, error))
+      || !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
+                          0600, TRUE, error)
+      || !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error)
+      || !_cc_write_file (csr_path, pem, strlen (pem), 0644, FALSE, error))
     {
       g_unlink (csr_path);
       g_unlink (meta_path);
       g_unlink (key_path);
       return NULL;
     }
+  _cc_fsync_dir (dir);
   if (deployment != NULL)
     cc_deployment_audit (deployment, "request-create", server_name (server), NULL,
                          cc_interface_to_id (o->iface));

@@ -244,6 +244,7 @@ static CcStoreEntry *
 load_certificate_file (CcDeployment *deployment,
                        const char   *dir,
                        const char   *name,
+                       gboolean      personal,
                        GStrvBuilder *problems)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -285,7 +286,8 @@ load_certificate_file (CcDeployment *deployment,
       return NULL;
     }
 
-  if (g_file_test (meta_path, G_FILE_TEST_EXISTS))
+  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
+  if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
     {
       meta = read_json_object (meta_path, &error);
       if (meta == NULL)
@@ -296,7 +298,7 @@ load_certificate_file (CcDeployment *deployment,
     }
 
   entry = _cc_store_entry_new (cert);
-  apply_metadata (entry, meta, g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  apply_metadata (entry, meta, personal && g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
   return entry;
 }
 
@@ -371,7 +373,8 @@ load_folder (CcDeployment  *deployment,
             {
               g_autofree char *stem = g_strndup (name, 64);
               if (_cc_is_thumbprint (stem))
-                entry = load_certificate_file (deployment, dir_path, name, problems);
+                entry = load_certificate_file (deployment, dir_path, name,
+                                               kind == CC_STORE_PERSONAL, problems);
             }
           if (entry != NULL)
             g_ptr_array_add (entries, entry);
@@ -728,30 +731,36 @@ store_add (CcStore        *self,
   key_path = g_strdup_printf ("%s/%s.key", self->path, tp);
   meta_path = g_strdup_printf ("%s/%s.json", self->path, tp);
   pem = cc_certificate_dup_pem (certificate);
-  meta = metadata_json (friendly_name, exportable && key_pem != NULL, source);
+  if (personal)
+    meta = metadata_json (friendly_name, exportable && key_pem != NULL, source);
 
   if (!_cc_mkdir (self->path, store_dir_mode (self->kind), error))
     return FALSE;
 
-  /* the certificate file is the commit point: it is written last */
+  /* the certificate file is the commit point: it is written last. The key's rename is made
+   * durable before it; the others share one sync of the folder at the end. */
   if (key_pem != NULL
-      && !_cc_write_file_atomic (key_path, g_bytes_get_data (key_pem, NULL),
-                                 g_bytes_get_size (key_pem), 0600, error))
+      && !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
+                          0600, TRUE, error))
     return FALSE;
-  if (!_cc_write_file_atomic (meta_path, meta, strlen (meta), personal ? 0600 : 0644, error)
-      || !_cc_write_file_atomic (cert_path, pem, strlen (pem), 0644, error))
+  if ((personal && !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error))
+      || !_cc_write_file (cert_path, pem, strlen (pem), 0644, FALSE, error))
     {
       /* do not leave a key behind for a certificate that is not there */
       if (key_pem != NULL && !g_file_test (cert_path, G_FILE_TEST_EXISTS))
         g_unlink (key_path);
       return FALSE;
     }
+  if (!rehash || self->kind == CC_STORE_PERSONAL)
+    _cc_fsync_dir (self->path);
 
   entry = _cc_store_entry_new (certificate);
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     gboolean has_key = key_pem != NULL || g_file_test (key_path, G_FILE_TEST_IS_REGULAR);
-    _cc_store_entry_set_metadata (entry, friendly_name, has_key, exportable && has_key, source, now);
+    /* trust stores keep no metadata: what is not on disk is not shown either */
+    _cc_store_entry_set_metadata (entry, personal ? friendly_name : NULL, has_key,
+                                  exportable && has_key, personal ? source : NULL, now);
   }
   if (self->server != NULL)
     {
