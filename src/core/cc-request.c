@@ -322,10 +322,11 @@ cc_request_create (CcServer               *server,
   key_path = g_strconcat (base, ".key", NULL);
   meta_path = g_strconcat (base, ".json", NULL);
   csr_path = g_strconcat (base, ".csr", NULL);
-  /* the CSR is the commit point: key and metadata first */
+  /* the CSR is the commit point: key and metadata first; one folder sync for the three
+   * renames (see store_add in cc-store.c) */
   if (!_cc_mkdir (dir, 0700, error)
       || !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
-                          0600, TRUE, error)
+                          0600, FALSE, error)
       || !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error)
       || !_cc_write_file (csr_path, pem, strlen (pem), 0644, FALSE, error))
     {

@@ -737,11 +737,13 @@ store_add (CcStore        *self,
   if (!_cc_mkdir (self->path, store_dir_mode (self->kind), error))
     return FALSE;
 
-  /* the certificate file is the commit point: it is written last. The key's rename is made
-   * durable before it; the others share one sync of the folder at the end. */
+  /* The certificate file is the commit point: it is written last, each file's data synced
+   * before its rename. One sync of the folder at the end makes the renames durable: on the
+   * journalling filesystems we run on, renames reach the disk in the order they were made,
+   * so the certificate's can never survive a crash that the key's did not. */
   if (key_pem != NULL
       && !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
-                          0600, TRUE, error))
+                          0600, FALSE, error))
     return FALSE;
   if ((personal && !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error))
       || !_cc_write_file (cert_path, pem, strlen (pem), 0644, FALSE, error))
