@@ -800,6 +800,166 @@ test_mtls_handshake (Fixture *f, gconstpointer data)
   }
 }
 
+static void
+test_certification_path (Fixture *f, gconstpointer data)
+{
+  CcServer *fe01 = server (f, "fe01.contoso.com");
+  CcStoreEntry *entry = first_personal (fe01);
+  CcAuthority *ca = cc_deployment_find_authority (f->d, "Contoso Lab CA");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) path = cc_server_dup_certification_path (fe01, cc_store_entry_get_certificate (entry),
+                                                                &error);
+  CcPathLink *link;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (path->len, ==, 3);
+  for (guint i = 0; i < path->len; i++)
+    g_assert_cmpint (((CcPathLink *) g_ptr_array_index (path, i))->status, ==, CC_LINK_OK);
+  link = g_ptr_array_index (path, 2);
+  g_assert_cmpstr (cc_certificate_get_thumbprint (link->certificate), ==,
+                   cc_authority_get_root_thumbprint (ca));
+  g_clear_pointer (&path, g_ptr_array_unref);
+
+  /* without the root in Trusted Root, the root is found nowhere: the issuing CA's issuer is missing */
+  g_assert_true (cc_store_remove (cc_server_get_store (fe01, CC_STORE_TRUSTED_ROOT),
+                                  cc_authority_get_root_thumbprint (ca), &error));
+  path = cc_server_dup_certification_path (fe01, cc_store_entry_get_certificate (entry), &error);
+  g_assert_cmpuint (path->len, ==, 2);
+  link = g_ptr_array_index (path, 1);
+  g_assert_cmpint (link->status, ==, CC_LINK_MISSING_ISSUER);
+  g_assert_nonnull (strstr (link->detail, "fe01.contoso.com"));
+  g_clear_pointer (&path, g_ptr_array_unref);
+
+  /* a root put in Intermediate is there but not trusted */
+  {
+    g_autofree char *p7b = tmp (f, "lab.p7b");
+    g_autoptr(GPtrArray) certs = NULL;
+    g_assert_true (cc_authority_write_chain (f->d, "Contoso Lab CA", p7b, &error));
+    certs = cc_read_certificates_file (p7b, &error);
+    for (guint i = 0; i < certs->len; i++)
+      if (cc_certificate_is_self_signed (g_ptr_array_index (certs, i)))
+        g_assert_true (cc_store_add_certificate (cc_server_get_store (fe01, CC_STORE_INTERMEDIATE),
+                                                 g_ptr_array_index (certs, i), NULL, NULL, FALSE,
+                                                 "test", &error));
+    path = cc_server_dup_certification_path (fe01, cc_store_entry_get_certificate (entry), &error);
+    g_assert_cmpuint (path->len, ==, 3);
+    link = g_ptr_array_index (path, 2);
+    g_assert_cmpint (link->status, ==, CC_LINK_NOT_TRUSTED);
+    g_assert_cmpstr (cc_link_status_to_id (link->status), ==, "not-trusted");
+  }
+}
+
+typedef struct
+{
+  gpointer result;
+  GError *error;
+  gboolean done;
+} Async;
+
+static void
+check_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Async *a = user_data;
+  a->result = cc_check_finish (CC_DEPLOYMENT (source), res, &a->error);
+  a->done = TRUE;
+}
+
+static gpointer
+assign_work (CcDeployment *worker, gpointer data, GCancellable *cancellable, GError **error)
+{
+  CcServer *s = cc_deployment_get_server (worker, "fe02.contoso.com", error);
+  if (s == NULL)
+    return NULL;
+  if (!cc_assign (s, data, CC_INTERFACE_DEFAULT, TRUE, NULL, error))
+    return NULL;
+  return g_strdup ("assigned");
+}
+
+static void
+run_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Async *a = user_data;
+  a->result = cc_deployment_run_finish (CC_DEPLOYMENT (source), res, &a->error);
+  a->done = TRUE;
+}
+
+static void
+on_changed (CcDeployment *d, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  Async a = { 0 };
+  CcCheckResult *result;
+  CcServer *fe02 = server (f, "fe02.contoso.com");
+  CcStore *personal = cc_server_get_store (fe02, CC_STORE_PERSONAL);
+  g_autofree char *other_tp = NULL;
+  guint changed = 0;
+
+  cc_check_async (f->d, NULL, 30, 14, NULL, check_done, &a);
+  while (!a.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (a.error);
+  result = a.result;
+  g_assert_cmpuint (result->n_ok, ==, 6);
+  /* computed on a private copy: the caller's stores were not touched from the thread */
+  g_assert_true (result->deployment != f->d);
+  g_assert_false (cc_store_is_loaded (personal));
+  cc_check_result_free (result);
+
+  /* a workflow run in a thread: the caller's deployment sees its effect afterwards */
+  cc_store_ensure_loaded (personal, NULL, NULL);
+  {
+    CcStoreEntry *edge = first_personal (server (f, "edge01.contoso.com"));
+    g_autofree char *pfx = tmp (f, "e.pfx");
+    g_autoptr(GError) error = NULL;
+    other_tp = g_strdup (cc_store_entry_get_id (edge));
+    g_assert_true (cc_export_pfx (server (f, "edge01.contoso.com"), other_tp, pfx, "p", FALSE, FALSE, &error));
+    g_assert_true (cc_import_pfx (fe02, pfx, "p", FALSE, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_signal_connect (f->d, "changed", G_CALLBACK (on_changed), &changed);
+  memset (&a, 0, sizeof a);
+  cc_deployment_run_async (f->d, assign_work, g_strdup (other_tp), g_free, g_free, NULL, run_done, &a);
+  while (!a.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (a.error);
+  g_assert_cmpstr (a.result, ==, "assigned");
+  g_free (a.result);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpstr (cc_server_get_assignment (fe02, CC_INTERFACE_DEFAULT), ==, other_tp);
+  g_assert_true (cc_server_get_assignment_forced (fe02, CC_INTERFACE_DEFAULT));
+  /* the loaded store is reloaded; wait for it and see the assignment on the row */
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    CcStoreEntry *row = cc_store_lookup_id (personal, other_tp);
+    while ((row == NULL || !g_str_equal (cc_store_entry_get_assigned_to (row), "default"))
+           && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        row = cc_store_lookup_id (personal, other_tp);
+      }
+    g_assert_nonnull (row);
+    g_assert_cmpstr (cc_store_entry_get_assigned_to (row), ==, "default");
+  }
+
+  /* a failing workflow reports its error and still refreshes */
+  memset (&a, 0, sizeof a);
+  cc_deployment_run_async (f->d, assign_work, g_strdup ("00000000000000000000000000000000"), g_free, g_free,
+                           NULL, run_done, &a);
+  while (!a.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (a.error, CC_ERROR, CC_ERROR_NOT_FOUND);
+  g_clear_error (&a.error);
+  g_assert_cmpuint (changed, ==, 2);
+  /* let the reloads the refreshes started finish before the fixture goes */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -817,6 +977,8 @@ main (int argc, char *argv[])
   ADD ("/workflows/assign", test_assign);
   ADD ("/workflows/distribute-and-check", test_distribute_and_check);
   ADD ("/workflows/mtls-handshake", test_mtls_handshake);
+  ADD ("/workflows/certification-path", test_certification_path);
+  ADD ("/workflows/async", test_async);
 #undef ADD
   return g_test_run ();
 }

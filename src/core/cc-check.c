@@ -21,6 +21,7 @@ cc_check_result_free (CcCheckResult *result)
   if (result == NULL)
     return;
   g_ptr_array_unref (result->items);
+  g_clear_object (&result->deployment);
   g_free (result);
 }
 
@@ -217,6 +218,7 @@ cc_check (CcDeployment  *deployment,
   g_autoptr(CcCheckResult) result = g_new0 (CcCheckResult, 1);
 
   result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  result->deployment = g_object_ref (deployment);
   for (guint i = 0; i < servers->len; i++)
     {
       CcServer *server = g_ptr_array_index (servers, i);
@@ -406,4 +408,163 @@ cc_import_chain (CcDeployment *deployment,
         }
     }
   return TRUE;
+}
+
+typedef struct
+{
+  GStrv servers;
+  guint warning_days;
+  guint pending_days;
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_strfreev (data->servers);
+  g_free (data);
+}
+
+static gpointer
+check_work (CcDeployment *worker, gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  CheckData *data = user_data;
+  g_autoptr(GPtrArray) servers = NULL;
+
+  if (data->servers == NULL)
+    servers = cc_deployment_list_servers (worker);
+  else
+    {
+      servers = g_ptr_array_new ();
+      for (guint i = 0; data->servers[i]; i++)
+        {
+          CcServer *s = cc_deployment_get_server (worker, data->servers[i], error);
+          if (s == NULL)
+            return NULL;
+          g_ptr_array_add (servers, s);
+        }
+    }
+  return cc_check (worker, servers, data->warning_days, data->pending_days, cancellable, error);
+}
+
+void
+cc_check_async (CcDeployment        *self,
+                const char * const  *servers,
+                guint                warning_days,
+                guint                pending_days,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  CheckData *data = g_new0 (CheckData, 1);
+
+  data->servers = servers ? g_strdupv ((char **) servers) : NULL;
+  data->warning_days = warning_days;
+  data->pending_days = pending_days;
+  cc_deployment_run_async (self, check_work, data, (GDestroyNotify) check_data_free,
+                           (GDestroyNotify) cc_check_result_free, cancellable, callback, user_data);
+}
+
+CcCheckResult *
+cc_check_finish (CcDeployment *self, GAsyncResult *result, GError **error)
+{
+  return cc_deployment_run_finish (self, result, error);
+}
+
+const char *
+cc_link_status_to_id (CcLinkStatus status)
+{
+  switch (status)
+    {
+    case CC_LINK_OK: return "ok";
+    case CC_LINK_NOT_TRUSTED: return "not-trusted";
+    case CC_LINK_EXPIRED: return "expired";
+    case CC_LINK_MISSING_ISSUER:
+    default: return "missing-issuer";
+    }
+}
+
+static void
+link_free (CcPathLink *link)
+{
+  g_clear_object (&link->certificate);
+  g_free (link->detail);
+  g_free (link);
+}
+
+static CcCertificate *
+find_issuer (GPtrArray *candidates, CcCertificate *cert)
+{
+  X509 *x = _cc_certificate_get_x509 (cert);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      CcCertificate *c = g_ptr_array_index (candidates, i);
+      if (c != cert && X509_check_issued (_cc_certificate_get_x509 (c), x) == X509_V_OK)
+        return c;
+    }
+  return NULL;
+}
+
+GPtrArray *
+cc_server_dup_certification_path (CcServer *server, CcCertificate *leaf, GError **error)
+{
+  GPtrArray *path = g_ptr_array_new_with_free_func ((GDestroyNotify) link_free);
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  CcCertificate *cert = leaf;
+
+  for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
+    {
+      CcStore *store = cc_server_get_store (server, kind);
+      if (!cc_store_ensure_loaded (store, NULL, error))
+        {
+          g_ptr_array_unref (path);
+          return NULL;
+        }
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+        {
+          g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), i);
+          g_ptr_array_add (all, cc_store_entry_get_certificate (e));
+          if (kind == CC_STORE_TRUSTED_ROOT)
+            g_ptr_array_add (roots, cc_store_entry_get_certificate (e));
+        }
+    }
+
+  /* at most 10 links: a loop in bad data must not hang the viewer */
+  for (guint depth = 0; cert != NULL && depth < 10; depth++)
+    {
+      CcPathLink *link = g_new0 (CcPathLink, 1);
+      CcCertificate *issuer = cc_certificate_is_self_signed (cert) ? NULL : find_issuer (all, cert);
+      gboolean trusted_root = g_ptr_array_find (roots, cert, NULL);
+
+      link->certificate = g_object_ref (cert);
+      if (cc_certificate_is_expired (cert, now)
+          || g_date_time_compare (now, cc_certificate_get_not_before (cert)) < 0)
+        {
+          g_autofree char *when = cc_format_iso8601 (cc_certificate_get_not_after (cert));
+          link->status = CC_LINK_EXPIRED;
+          link->detail = g_strdup_printf (_("This certificate is not valid now (valid until %s)"), when);
+        }
+      else if (cc_certificate_is_self_signed (cert) && !trusted_root)
+        {
+          link->status = CC_LINK_NOT_TRUSTED;
+          link->detail = g_strdup_printf (_("This root is not in the Trusted Root store of %s; import the CA chain on this server"),
+                                          cc_server_get_fqdn (server));
+        }
+      else if (!cc_certificate_is_self_signed (cert) && issuer == NULL)
+        {
+          link->status = CC_LINK_MISSING_ISSUER;
+          link->detail = g_strdup_printf (_("Its issuer, %s, is in none of the stores of %s; import the CA chain"),
+                                          cc_certificate_get_issued_by (cert), cc_server_get_fqdn (server));
+        }
+      else
+        {
+          link->status = CC_LINK_OK;
+          link->detail = g_strdup (_("This certificate is OK."));
+        }
+      g_ptr_array_add (path, link);
+      cert = issuer;
+    }
+  return path;
 }

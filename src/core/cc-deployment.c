@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cc-core-private.h"
+#include "cc-workflows.h"
 
 #define DEPLOYMENT_FORMAT 1
 
@@ -1560,4 +1561,142 @@ cc_deployment_audit (CcDeployment *self,
   if (write (fd, line->str, line->len) < 0)
     g_debug ("audit.log: %s", g_strerror (errno));
   close (fd);
+}
+
+/* ---- workflows off the caller's thread ---- */
+
+typedef struct
+{
+  char *path;
+  CcWorkFunc func;
+  gpointer data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} RunData;
+
+static void
+run_data_free (RunData *run)
+{
+  if (run->data_free != NULL)
+    run->data_free (run->data);
+  g_free (run->path);
+  g_free (run);
+}
+
+static void
+run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  RunData *run = task_data;
+  GError *error = NULL;
+  g_autoptr(CcDeployment) worker = cc_deployment_open (run->path, cancellable, &error);
+  gpointer result = NULL;
+
+  if (worker != NULL)
+    result = run->func (worker, run->data, cancellable, &error);
+  if (result == NULL && error == NULL)
+    g_set_error_literal (&error, CC_ERROR, CC_ERROR_FAILED, _("The operation gave no result"));
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, run->result_free);
+}
+
+static void
+run_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  CcDeployment *self = CC_DEPLOYMENT (source);
+  RunData *run = g_task_get_task_data (G_TASK (res));
+  GError *error = NULL;
+  gpointer result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  /* whatever the worker managed to change is on disk: show it, success or not */
+  cc_deployment_refresh (self);
+  if (error != NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, result, run->result_free);
+}
+
+void
+cc_deployment_run_async (CcDeployment        *self,
+                         CcWorkFunc           func,
+                         gpointer             data,
+                         GDestroyNotify       data_free,
+                         GDestroyNotify       result_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+  RunData *run = g_new0 (RunData, 1);
+
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+
+  run->path = g_strdup (self->path);
+  run->func = func;
+  run->data = data;
+  run->data_free = data_free;
+  run->result_free = result_free;
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cc_deployment_run_async);
+  inner = g_task_new (self, cancellable, run_done, outer);
+  g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (inner, run_thread);
+}
+
+gpointer
+cc_deployment_run_finish (CcDeployment *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cc_deployment_refresh (CcDeployment *self)
+{
+  g_autoptr(CcDeployment) disk = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_cas;
+
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+
+  disk = cc_deployment_open (self->path, NULL, &error);
+  if (disk == NULL)
+    {
+      g_debug ("refresh: %s", error->message);
+      return;
+    }
+  servers = cc_deployment_list_servers (self);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcServer *server = g_ptr_array_index (servers, i);
+      CcServer *there = cc_deployment_find_server (disk, cc_server_get_fqdn (server));
+
+      if (there != NULL)
+        for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
+          if (g_strcmp0 (cc_server_get_assignment (server, iface),
+                         cc_server_get_assignment (there, iface)) != 0
+              || cc_server_get_assignment_forced (server, iface)
+                 != cc_server_get_assignment_forced (there, iface))
+            cc_server_set_assignment (server, iface, cc_server_get_assignment (there, iface),
+                                      cc_server_get_assignment_forced (there, iface));
+      for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+        {
+          CcStore *store = cc_server_get_store (server, kind);
+          if (cc_store_is_loaded (store))
+            cc_store_load_async (store, NULL, NULL, NULL);
+        }
+    }
+  n_cas = g_list_model_get_n_items (cc_deployment_get_authorities (disk));
+  for (guint i = 0; i < n_cas; i++)
+    {
+      g_autoptr(CcAuthority) ca = g_list_model_get_item (cc_deployment_get_authorities (disk), i);
+      if (cc_deployment_find_authority (self, cc_authority_get_name (ca)) == NULL)
+        g_list_store_append (self->authorities, ca);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
 }

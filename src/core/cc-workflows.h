@@ -185,6 +185,7 @@ typedef struct
 {
   GPtrArray *items;          /* of CcCheckItem* */
   guint n_ok, n_warning, n_error;
+  CcDeployment *deployment;  /* the deployment the items' servers belong to (a reference) */
 } CcCheckResult;
 
 void           cc_check_result_free        (CcCheckResult *result);
@@ -217,5 +218,69 @@ gboolean       cc_authority_write_chain    (CcDeployment  *deployment,
                                             const char    *name,
                                             const char    *out_file,
                                             GError       **error);
+
+/* ---- the certification path, as one server sees it ---- */
+
+typedef enum
+{
+  CC_LINK_OK,             /* issued by the next certificate, valid, trusted here */
+  CC_LINK_NOT_TRUSTED,    /* a root that is not in this server's Trusted Root store */
+  CC_LINK_EXPIRED,        /* expired or not yet valid */
+  CC_LINK_MISSING_ISSUER, /* its issuer is in none of this server's stores */
+} CcLinkStatus;
+
+typedef struct
+{
+  CcCertificate *certificate;  /* a reference */
+  CcLinkStatus   status;
+  char          *detail;       /* a sentence for the viewer */
+} CcPathLink;
+
+/* From the leaf up to the root, built from this server's Trusted Root and Intermediate
+ * stores only (loaded when needed). A GPtrArray of CcPathLink*, leaf first. */
+GPtrArray     *cc_server_dup_certification_path (CcServer      *server,
+                                                 CcCertificate *leaf,
+                                                 GError       **error);
+const char    *cc_link_status_to_id        (CcLinkStatus   status);
+
+/* ---- running workflows off the caller's thread ---- */
+
+/* Work on `worker`, a private copy of the deployment opened from disk in a thread, so that
+ * the caller's models are never touched from another thread. Returns a result or NULL
+ * with error set. */
+typedef gpointer (*CcWorkFunc) (CcDeployment  *worker,
+                                gpointer       data,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+/* Runs func in a thread; when it is done, and before callback, the deployment refreshes
+ * itself from disk on the caller's thread (cc_deployment_refresh). */
+void           cc_deployment_run_async     (CcDeployment        *self,
+                                            CcWorkFunc           func,
+                                            gpointer             data,
+                                            GDestroyNotify       data_free,
+                                            GDestroyNotify       result_free,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gpointer       cc_deployment_run_finish    (CcDeployment        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+/* Re-reads the assignments from deployment.json and reloads (asynchronously) every store
+ * that was loaded. Emits "changed". */
+void           cc_deployment_refresh       (CcDeployment        *self);
+
+/* cc_check in a thread on a private copy; the result's items refer to that copy's servers
+ * (result->deployment): match them by FQDN. servers: FQDNs, NULL for all. */
+void           cc_check_async              (CcDeployment        *self,
+                                            const char * const  *servers,
+                                            guint                warning_days,
+                                            guint                pending_days,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+CcCheckResult *cc_check_finish             (CcDeployment        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 
 G_END_DECLS
