@@ -346,10 +346,21 @@ cc_import_chain (CcDeployment *deployment,
                  GError      **error)
 {
   g_autoptr(GPtrArray) certs = cc_read_certificates_file (file, error);
+
+  return certs != NULL
+         && cc_import_chain_certificates (deployment, servers, certs, file, report, error);
+}
+
+gboolean
+cc_import_chain_certificates (CcDeployment *deployment,
+                              GPtrArray    *servers,
+                              GPtrArray    *certs,
+                              const char   *file,
+                              CcReport     *report,
+                              GError      **error)
+{
   guint n_ca = 0;
 
-  if (certs == NULL)
-    return FALSE;
   for (guint i = 0; i < certs->len; i++)
     if (cc_certificate_is_ca (g_ptr_array_index (certs, i)))
       n_ca++;

@@ -106,6 +106,14 @@ gboolean       cc_import_chain             (CcDeployment *deployment,
                                             const char   *file,
                                             CcReport     *report,
                                             GError      **error);
+/* The same for certificates already in memory (a CA chosen in the console); what names
+ * them in audit.log and messages. */
+gboolean       cc_import_chain_certificates (CcDeployment *deployment,
+                                            GPtrArray    *servers,
+                                            GPtrArray    *certificates,
+                                            const char   *what,
+                                            CcReport     *report,
+                                            GError      **error);
 /* password: NUL-terminated, wiped by the caller */
 gboolean       cc_import_pfx               (CcServer     *server,
                                             const char   *file,
