@@ -131,22 +131,6 @@ join (GPtrArray *lines)
   }
 }
 
-static CcStoreEntry *
-find_personal (CcServer *server, const char *thumbprint, GError **error)
-{
-  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
-  CcStoreEntry *entry;
-
-  if (!cc_store_ensure_loaded (personal, NULL, error))
-    return NULL;
-  entry = cc_store_lookup (personal, thumbprint);
-  if (entry == NULL)
-    g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
-                 _("There is no certificate %s in the Personal store of %s; import it there first"),
-                 thumbprint, cc_server_get_fqdn (server));
-  return entry;
-}
-
 gboolean
 cc_assign (CcServer    *server,
            const char  *thumbprint,
@@ -174,7 +158,7 @@ cc_assign (CcServer    *server,
                    cc_role_get_display_name (cc_server_get_role (server)), cc_interface_to_id (iface));
       return FALSE;
     }
-  entry = find_personal (server, thumbprint, error);
+  entry = _cc_server_find_personal (server, thumbprint, error);
   if (entry == NULL)
     return FALSE;
   cert = cc_store_entry_get_certificate (entry);

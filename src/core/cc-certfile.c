@@ -112,23 +112,12 @@ cc_read_certificates_data (const char *what, GBytes *data, GError **error)
   if (g_strstr_len (text, len, "-----BEGIN ") != NULL)
     {
       /* certificates and PKCS#7 blocks can be mixed in one file */
-      const char *cert_labels[] = { "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", NULL };
-      const char *p7_labels[] = { "PKCS7", "CERTIFICATE CHAIN", NULL };
+      const char *labels[] = { "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE",
+                               "PKCS7", "CERTIFICATE CHAIN", NULL };
 
-      for (guint l = 0; cert_labels[l]; l++)
+      for (guint l = 0; labels[l]; l++)
         {
-          g_autoptr(GPtrArray) ders = _cc_pem_decode_all (text, len, cert_labels[l]);
-          for (guint i = 0; i < ders->len; i++)
-            {
-              gsize dlen;
-              const guint8 *d = g_bytes_get_data (g_ptr_array_index (ders, i), &dlen);
-              if (!parse_der (d, dlen, out, &local))
-                goto bad;
-            }
-        }
-      for (guint l = 0; p7_labels[l]; l++)
-        {
-          g_autoptr(GPtrArray) ders = _cc_pem_decode_all (text, len, p7_labels[l]);
+          g_autoptr(GPtrArray) ders = _cc_pem_decode_all (text, len, labels[l]);
           for (guint i = 0; i < ders->len; i++)
             {
               gsize dlen;

@@ -95,6 +95,12 @@ gboolean  _cc_server_build_chain  (CcServer      *server,
                                    char         **reason,
                                    GError       **error);
 
+/* cc-pfx.c: a Personal entry by thumbprint (or unique prefix), loading the store first;
+ * CC_ERROR_NOT_FOUND naming the server otherwise */
+CcStoreEntry *_cc_server_find_personal (CcServer   *server,
+                                        const char *thumbprint,
+                                        GError    **error);
+
 /* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,

@@ -241,8 +241,8 @@ cc_import_pfx (CcServer    *server,
   return TRUE;
 }
 
-static CcStoreEntry *
-personal_entry (CcServer *server, const char *thumbprint, GError **error)
+CcStoreEntry *
+_cc_server_find_personal (CcServer *server, const char *thumbprint, GError **error)
 {
   CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
   CcStoreEntry *entry;
@@ -266,7 +266,7 @@ cc_export_pfx (CcServer    *server,
                gboolean     legacy,
                GError     **error)
 {
-  CcStoreEntry *entry = personal_entry (server, thumbprint, error);
+  CcStoreEntry *entry = _cc_server_find_personal (server, thumbprint, error);
   CcDeployment *deployment = _cc_server_get_deployment (server);
   g_autoptr(GBytes) key_pem = NULL;
   g_autoptr(EVP_PKEY) key = NULL;
