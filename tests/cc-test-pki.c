@@ -152,9 +152,17 @@ cc_test_pki_issue (CcTestPki *pki, const CcTestCertOptions *o, char **key_pem)
   X509 *ctx_issuer = issuer ? issuer : cert;
   char *pem;
 
-  ext (cert, ctx_issuer, NID_basic_constraints, "critical,CA:FALSE");
-  ext (cert, ctx_issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  ext (cert, ctx_issuer, NID_ext_key_usage, o->client_auth ? "serverAuth,clientAuth" : "serverAuth");
+  if (o->is_ca)
+    {
+      ext (cert, ctx_issuer, NID_basic_constraints, "critical,CA:TRUE");
+      ext (cert, ctx_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
+    }
+  else
+    {
+      ext (cert, ctx_issuer, NID_basic_constraints, "critical,CA:FALSE");
+      ext (cert, ctx_issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+      ext (cert, ctx_issuer, NID_ext_key_usage, o->client_auth ? "serverAuth,clientAuth" : "serverAuth");
+    }
   if (o->sans != NULL && o->sans[0] != NULL)
     {
       GString *s = g_string_new (NULL);

@@ -20,6 +20,7 @@ typedef struct
   gboolean     client_auth;     /* EKU serverAuth (+ clientAuth when TRUE) */
   gboolean     self_signed;     /* ignore the issuing CA */
   gboolean     from_root;       /* issued by the root directly */
+  gboolean     is_ca;           /* a CA certificate (CA:TRUE, keyCertSign) */
 } CcTestCertOptions;
 
 /* A root "CC Test Root CA" and an issuing CA "CC Test Issuing CA", both EC P-256. */

@@ -2,6 +2,9 @@
  * openssl command as an outside CA and TLS peers would use it: requests signed offline
  * and by the lab CA, answers in every format, .pfx in and out, assign, distribute, check,
  * and finally a real MTLS handshake with what `assigned/` holds. */
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <glib/gstdio.h>
 
 #include "certconsole-core.h"
@@ -960,6 +963,70 @@ test_async (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
 }
 
+static void
+test_failure_midway (Fixture *f, gconstpointer data)
+{
+  /* a bundle whose second certificate is too big for the file size limit set below: the
+   * first one is written, the second fails, as on a disk that fills up midway */
+  CcTestPki *pki = cc_test_pki_new ();
+  CcTestCertOptions small = { .common_name = "Small Root", .self_signed = TRUE, .is_ca = TRUE };
+  CcTestCertOptions big = { .common_name = "Big Root", .self_signed = TRUE, .is_ca = TRUE,
+                            .key = "rsa:4096" };
+  g_autofree char *p1 = cc_test_pki_issue (pki, &small, NULL);
+  g_autofree char *p2 = cc_test_pki_issue (pki, &big, NULL);
+  g_autofree char *bundle = g_strconcat (p1, p2, NULL);
+  g_autofree char *file = tmp (f, "bundle.pem");
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (f->d);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  struct rlimit old, limit;
+  gboolean ok;
+
+  g_assert_cmpuint (strlen (p1), <, 1000);
+  g_assert_cmpuint (strlen (p2), >, 1200);
+  write_file (file, bundle, -1);
+  before = cc_test_snapshot_tree (f->path);
+
+  signal (SIGXFSZ, SIG_IGN);
+  getrlimit (RLIMIT_FSIZE, &old);
+  limit = old;
+  limit.rlim_cur = 1100;
+  setrlimit (RLIMIT_FSIZE, &limit);
+  ok = cc_import_chain (f->d, servers, file, NULL, &error);
+  setrlimit (RLIMIT_FSIZE, &old);
+
+  g_assert_false (ok);
+  g_assert_error (error, CC_ERROR, CC_ERROR_IO);
+  g_test_message ("%s", error->message);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  g_clear_error (&error);
+  g_clear_pointer (&after, g_free);
+
+  /* the last server cannot take it (its Trusted Root folder is a file): the servers
+   * before it are rolled back too */
+  {
+    CcServer *last = g_ptr_array_index (servers, servers->len - 1);
+    g_autofree char *roots = g_build_filename (cc_server_get_path (last), "trusted-root", NULL);
+    g_autoptr(CcDeployment) fresh = NULL;
+    g_autoptr(GPtrArray) fresh_servers = NULL;
+
+    cc_test_rmrf (roots);
+    write_file (roots, "not a folder", -1);
+    g_clear_pointer (&before, g_free);
+    before = cc_test_snapshot_tree (f->path);
+    fresh = cc_deployment_open (f->path, NULL, &error);
+    fresh_servers = cc_deployment_list_servers (fresh);
+    g_assert_false (cc_import_chain (fresh, fresh_servers, file, NULL, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, roots));
+    after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+  cc_test_pki_free (pki);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -979,6 +1046,7 @@ main (int argc, char *argv[])
   ADD ("/workflows/mtls-handshake", test_mtls_handshake);
   ADD ("/workflows/certification-path", test_certification_path);
   ADD ("/workflows/async", test_async);
+  ADD ("/workflows/failure-midway", test_failure_midway);
 #undef ADD
   return g_test_run ();
 }

@@ -359,6 +359,7 @@ cc_import_chain_certificates (CcDeployment *deployment,
                               CcReport     *report,
                               GError      **error)
 {
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
   guint n_ca = 0;
 
   for (guint i = 0; i < certs->len; i++)
@@ -390,7 +391,7 @@ cc_import_chain_certificates (CcDeployment *deployment,
           g_autoptr(GPtrArray) todo = g_ptr_array_new ();
 
           if (!cc_store_ensure_loaded (store, NULL, error))
-            return FALSE;
+            goto fail;
           /* self-signed CAs are roots; the others are intermediates */
           for (guint i = 0; i < certs->len; i++)
             {
@@ -403,22 +404,37 @@ cc_import_chain_certificates (CcDeployment *deployment,
           if (todo->len == 0)
             continue;
           if (!cc_store_add_certificates (store, todo, "chain", NULL, error))
-            return FALSE;
+            goto fail;
           for (guint i = 0; i < todo->len; i++)
-            {
-              CcCertificate *c = g_ptr_array_index (todo, i);
-              cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
-                                   cc_server_get_fqdn (server), cc_certificate_get_thumbprint (c), file);
-              if (report != NULL)
-                g_ptr_array_add (report->changes,
-                                 g_strdup_printf ("%s: %s: %s %s (%s)", cc_server_get_fqdn (server),
-                                                  cc_store_kind_get_display_name (kind), _("added"),
-                                                  cc_certificate_get_thumbprint (c),
-                                                  cc_certificate_get_issued_to (c)));
-            }
+            _cc_undo_added (undo, store, cc_certificate_get_thumbprint (g_ptr_array_index (todo, i)));
         }
     }
+
+  /* everything is in: now say so, once per certificate and server */
+  for (guint u = 0; u < _cc_undo_count (undo); u++)
+    {
+      CcStore *store = _cc_undo_get_store (undo, u);
+      CcStoreEntry *entry = cc_store_lookup_id (store, _cc_undo_get_id (undo, u));
+      CcCertificate *c = cc_store_entry_get_certificate (entry);
+      const char *fqdn = cc_server_get_fqdn (cc_store_get_server (store));
+      CcStoreKind kind = cc_store_get_kind (store);
+
+      cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
+                           fqdn, cc_certificate_get_thumbprint (c), file);
+      if (report != NULL)
+        g_ptr_array_add (report->changes,
+                         g_strdup_printf ("%s: %s: %s %s (%s)", fqdn, cc_store_kind_get_display_name (kind),
+                                          _("added"), cc_certificate_get_thumbprint (c),
+                                          cc_certificate_get_issued_to (c)));
+    }
   return TRUE;
+
+fail:
+  /* all servers or none: a failure midway takes back what went in before it */
+  _cc_undo_rollback (undo);
+  if (report != NULL)
+    g_ptr_array_set_size (report->changes, 0);
+  return FALSE;
 }
 
 typedef struct

@@ -101,6 +101,24 @@ CcStoreEntry *_cc_server_find_personal (CcServer   *server,
                                         const char *thumbprint,
                                         GError    **error);
 
+/* cc-store.c: what an operation added, so that a failure midway can take it all back
+ * and leave every store as it was */
+typedef struct _CcUndo CcUndo;
+CcUndo   *_cc_undo_new            (void);
+/* records that certificate thumbprint was added to store (it was not there before) */
+void      _cc_undo_added          (CcUndo       *undo,
+                                   CcStore      *store,
+                                   const char   *thumbprint);
+/* removes everything recorded, newest first; errors are ignored (best effort) */
+void      _cc_undo_rollback       (CcUndo       *undo);
+void      _cc_undo_free           (CcUndo       *undo);
+guint     _cc_undo_count          (CcUndo       *undo);
+CcStore  *_cc_undo_get_store      (CcUndo       *undo,
+                                   guint         i);
+const char *_cc_undo_get_id       (CcUndo       *undo,
+                                   guint         i);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcUndo, _cc_undo_free)
+
 /* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,

@@ -136,6 +136,8 @@ cc_import_pfx (CcServer    *server,
   CcDeployment *deployment = _cc_server_get_deployment (server);
   const ASN1_INTEGER *iter = NULL;
   const char *fqdn = cc_server_get_fqdn (server);
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
   char *friendly;
 
   if (p12 == NULL)
@@ -196,11 +198,14 @@ cc_import_pfx (CcServer    *server,
     return FALSE;
 
   friendly = (char *) X509_alias_get0 (x509, NULL);
+  if (!cc_store_ensure_loaded (personal, NULL, error))
+    return FALSE;
+  if (cc_store_lookup_id (personal, cc_certificate_get_thumbprint (leaf)) == NULL)
+    _cc_undo_added (undo, personal, cc_certificate_get_thumbprint (leaf));
   {
     g_autofree char *name = friendly ? g_strdup (friendly) : NULL;
-    if (!cc_store_add_certificate (cc_server_get_store (server, CC_STORE_PERSONAL), leaf, key_pem,
-                                   name, exportable, "pfx", error))
-      return FALSE;
+    if (!cc_store_add_certificate (personal, leaf, key_pem, name, exportable, "pfx", error))
+      goto fail;
   }
   if (report != NULL)
     {
@@ -211,9 +216,6 @@ cc_import_pfx (CcServer    *server,
                                         exportable ? _(", exportable") : _(", not exportable")));
       g_set_object (&report->leaf, leaf);
     }
-  if (deployment != NULL)
-    cc_deployment_audit (deployment, "import-pfx", fqdn, cc_certificate_get_thumbprint (leaf),
-                         exportable ? "exportable" : "not-exportable");
 
   for (guint i = 0; i < chain->len; i++)
     {
@@ -224,21 +226,45 @@ cc_import_pfx (CcServer    *server,
       if (!cc_certificate_is_ca (c))
         continue;
       if (!cc_store_ensure_loaded (store, NULL, error))
-        return FALSE;
+        goto fail;
       if (cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) != NULL)
         continue;
       if (!cc_store_add_certificate (store, c, NULL, NULL, FALSE, "pfx", error))
-        return FALSE;
+        goto fail;
+      _cc_undo_added (undo, store, cc_certificate_get_thumbprint (c));
       if (report != NULL)
         g_ptr_array_add (report->changes,
                          g_strdup_printf ("%s: %s: %s %s (%s)", fqdn, cc_store_kind_get_display_name (kind),
                                           _("added"), cc_certificate_get_thumbprint (c),
                                           cc_certificate_get_issued_to (c)));
-      if (deployment != NULL)
-        cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
-                             fqdn, cc_certificate_get_thumbprint (c), "pfx");
+    }
+
+  /* everything is in: now it goes in the audit log */
+  if (deployment != NULL)
+    {
+      cc_deployment_audit (deployment, "import-pfx", fqdn, cc_certificate_get_thumbprint (leaf),
+                           exportable ? "exportable" : "not-exportable");
+      for (guint u = 0; u < _cc_undo_count (undo); u++)
+        {
+          CcStore *store = _cc_undo_get_store (undo, u);
+          if (store != personal)
+            cc_deployment_audit (deployment,
+                                 cc_store_get_kind (store) == CC_STORE_TRUSTED_ROOT ? "import-root"
+                                                                                    : "import-intermediate",
+                                 fqdn, _cc_undo_get_id (undo, u), "pfx");
+        }
     }
   return TRUE;
+
+fail:
+  /* all or nothing: the key never stays without its chain's certificates */
+  _cc_undo_rollback (undo);
+  if (report != NULL)
+    {
+      g_ptr_array_set_size (report->changes, 0);
+      g_clear_object (&report->leaf);
+    }
+  return FALSE;
 }
 
 CcStoreEntry *

@@ -431,6 +431,7 @@ cc_request_process_data (CcServer    *server,
   g_autoptr(GBytes) key_pem = NULL;
   g_autoptr(JsonObject) meta = NULL;
   g_autofree char *request_id = NULL;
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
   CcCertificate *leaf = NULL;
   guint n;
 
@@ -485,11 +486,15 @@ cc_request_process_data (CcServer    *server,
       return FALSE;
     }
 
+  if (!cc_store_ensure_loaded (personal, NULL, error))
+    return FALSE;
+  if (cc_store_lookup_id (personal, cc_certificate_get_thumbprint (leaf)) == NULL)
+    _cc_undo_added (undo, personal, cc_certificate_get_thumbprint (leaf));
   if (!cc_store_add_certificate (personal, leaf, key_pem,
                                  meta ? json_object_get_string_member_with_default (meta, "friendly_name", NULL) : NULL,
                                  meta ? json_object_get_boolean_member_with_default (meta, "exportable", FALSE) : FALSE,
                                  "request", error))
-    return FALSE;
+    goto fail;
   if (report != NULL)
     {
       g_ptr_array_add (report->changes,
@@ -498,9 +503,6 @@ cc_request_process_data (CcServer    *server,
                                         cc_certificate_get_issued_to (leaf)));
       g_set_object (&report->leaf, leaf);
     }
-  if (deployment != NULL)
-    cc_deployment_audit (deployment, "request-process", server_name (server),
-                         cc_certificate_get_thumbprint (leaf), request_id);
 
   for (guint j = 0; j < certs->len; j++)
     {
@@ -519,20 +521,44 @@ cc_request_process_data (CcServer    *server,
         }
       if (!cc_certificate_is_ca (c))
         continue;
+      if (!cc_store_ensure_loaded (intermediate, NULL, error))
+        goto fail;
+      if (cc_store_lookup_id (intermediate, cc_certificate_get_thumbprint (c)) != NULL)
+        continue;
       if (!cc_store_add_certificate (intermediate, c, NULL, NULL, FALSE, "request", error))
-        return FALSE;
+        goto fail;
+      _cc_undo_added (undo, intermediate, cc_certificate_get_thumbprint (c));
       if (report != NULL)
         g_ptr_array_add (report->changes,
                          g_strdup_printf (_("%s: Intermediate: added %s (%s)"), server_name (server),
                                           cc_certificate_get_thumbprint (c),
                                           cc_certificate_get_issued_to (c)));
-      if (deployment != NULL)
-        cc_deployment_audit (deployment, "import-intermediate", server_name (server),
-                             cc_certificate_get_thumbprint (c), "request");
     }
 
   /* last: the request is done */
-  return cc_store_remove (requests, request_id, error);
+  if (cc_store_remove (requests, request_id, error))
+    {
+      if (deployment != NULL)
+        {
+          cc_deployment_audit (deployment, "request-process", server_name (server),
+                               cc_certificate_get_thumbprint (leaf), request_id);
+          for (guint u = 0; u < _cc_undo_count (undo); u++)
+            if (_cc_undo_get_store (undo, u) == intermediate)
+              cc_deployment_audit (deployment, "import-intermediate", server_name (server),
+                                   _cc_undo_get_id (undo, u), "request");
+        }
+      return TRUE;
+    }
+
+fail:
+  /* all or nothing: the request stays pending, the stores as they were */
+  _cc_undo_rollback (undo);
+  if (report != NULL)
+    {
+      g_ptr_array_set_size (report->changes, 0);
+      g_clear_object (&report->leaf);
+    }
+  return FALSE;
 }
 
 gboolean

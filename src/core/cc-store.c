@@ -669,6 +669,7 @@ cc_store_add_certificates (CcStore     *self,
                            guint       *n_added,
                            GError     **error)
 {
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
   guint added = 0;
   gboolean ok = TRUE;
 
@@ -683,11 +684,19 @@ cc_store_add_certificates (CcStore     *self,
         continue;
       ok = store_add (self, cert, NULL, NULL, FALSE, source, FALSE, error);
       if (ok)
-        added++;
+        {
+          _cc_undo_added (undo, self, cc_certificate_get_thumbprint (cert));
+          added++;
+        }
     }
-  /* the links follow what is on disk, even after a failure midway */
-  if (added > 0 && (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE))
-    ok = _cc_store_rehash (self, ok ? error : NULL) && ok;
+  if (!ok)
+    {
+      /* all or nothing: what this call added goes again (and the links with it) */
+      _cc_undo_rollback (undo);
+      added = 0;
+    }
+  else if (added > 0 && (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE))
+    ok = _cc_store_rehash (self, error);
   if (n_added != NULL)
     *n_added = added;
   return ok;
@@ -942,4 +951,68 @@ _cc_store_refresh_assignments (CcStore *self)
                                                              cc_store_entry_get_id (entry));
       _cc_store_entry_set_assigned_to (entry, assigned);
     }
+}
+
+struct _CcUndo
+{
+  GPtrArray *stores;   /* of CcStore (references) */
+  GPtrArray *ids;      /* of char* */
+};
+
+CcUndo *
+_cc_undo_new (void)
+{
+  CcUndo *undo = g_new0 (CcUndo, 1);
+  undo->stores = g_ptr_array_new_with_free_func (g_object_unref);
+  undo->ids = g_ptr_array_new_with_free_func (g_free);
+  return undo;
+}
+
+void
+_cc_undo_added (CcUndo *undo, CcStore *store, const char *thumbprint)
+{
+  g_ptr_array_add (undo->stores, g_object_ref (store));
+  g_ptr_array_add (undo->ids, g_strdup (thumbprint));
+}
+
+void
+_cc_undo_rollback (CcUndo *undo)
+{
+  for (guint i = undo->ids->len; i > 0; i--)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!cc_store_remove (g_ptr_array_index (undo->stores, i - 1),
+                            g_ptr_array_index (undo->ids, i - 1), &error))
+        g_debug ("rollback: %s", error->message);
+    }
+  g_ptr_array_set_size (undo->stores, 0);
+  g_ptr_array_set_size (undo->ids, 0);
+}
+
+void
+_cc_undo_free (CcUndo *undo)
+{
+  if (undo == NULL)
+    return;
+  g_ptr_array_unref (undo->stores);
+  g_ptr_array_unref (undo->ids);
+  g_free (undo);
+}
+
+guint
+_cc_undo_count (CcUndo *undo)
+{
+  return undo->ids->len;
+}
+
+CcStore *
+_cc_undo_get_store (CcUndo *undo, guint i)
+{
+  return g_ptr_array_index (undo->stores, i);
+}
+
+const char *
+_cc_undo_get_id (CcUndo *undo, guint i)
+{
+  return g_ptr_array_index (undo->ids, i);
 }
