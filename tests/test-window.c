@@ -377,7 +377,14 @@ test_sidebar (void)
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
 
-      if (CC_IS_SITE (item))
+      if (CC_IS_DEPLOYMENT (item))
+        {
+          /* the deployment's own row, for its overview, first and alone at its level */
+          g_assert_cmpuint (i, ==, 0);
+          g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 0);
+          g_assert_false (gtk_tree_list_row_is_expandable (row));
+        }
+      else if (CC_IS_SITE (item))
         {
           g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 0);
           n_sites++;

@@ -1,12 +1,17 @@
 /* certctl.c: the command-line face of the core: topology, stores and certificates. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "certconsole-core.h"
@@ -16,6 +21,7 @@ enum
   CERTCTL_EXIT_OK = 0,
   CERTCTL_EXIT_FAILED = 1,
   CERTCTL_EXIT_USAGE = 2,
+  CERTCTL_EXIT_PROBLEMS = 3,   /* check, trust verify: something is not right */
 };
 
 typedef struct _Command Command;
@@ -1417,6 +1423,1645 @@ cmd_show (const Command *cmd,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Interfaces, servers, passwords and reports (the workflow commands)       */
+
+static char *
+dup_interface_ids (void)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < CC_N_INTERFACES; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", cc_interface_to_id (i));
+  return g_strdup (s->str);
+}
+
+static int
+parse_interface (const char  *id,
+                 CcInterface *out_iface)
+{
+  g_autofree char *valid = NULL;
+
+  if (cc_interface_from_id (id, out_iface))
+    return CERTCTL_EXIT_OK;
+  valid = dup_interface_ids ();
+  return usage_error (_("unknown interface '%s'; the interfaces are: %s"), id, valid);
+}
+
+static int
+parse_thumbprint (const char  *text,
+                  char       **out)
+{
+  if ((*out = normalize_thumbprint (text)) != NULL)
+    return CERTCTL_EXIT_OK;
+  return usage_error (_("'%s' is not a thumbprint: give the SHA-256 in hex, "
+                        "or its first 8 characters or more"), text);
+}
+
+/* A warning that does not stop the command: one line on stderr. */
+static void
+print_warning (const char *message)
+{
+  g_autofree char *line = g_strdup (message);
+
+  g_strdelimit (line, "\r\n", ' ');
+  g_printerr ("certctl: %s\n", line);
+}
+
+/* --server, --pool, --all: at most one; with required, exactly one. */
+static int
+check_target (const char *server_fqdn,
+              const char *pool_fqdn,
+              gboolean    all,
+              gboolean    required)
+{
+  guint n = (server_fqdn != NULL) + (pool_fqdn != NULL) + (all != FALSE);
+
+  if (n > 1 || (required && n == 0))
+    return usage_error (_("give one of --server FQDN, --pool FQDN or --all"));
+  return CERTCTL_EXIT_OK;
+}
+
+/* The members of a pool (borrowed: the pool keeps them). */
+static GPtrArray *
+dup_pool_servers (CcPool *pool)
+{
+  GPtrArray *servers = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pool)); i++)
+    {
+      g_autoptr(CcServer) server = g_list_model_get_item (G_LIST_MODEL (pool), i);
+      g_ptr_array_add (servers, server);
+    }
+  return servers;
+}
+
+/* The servers --server, --pool or --all name (every server when none is given). */
+static GPtrArray *
+resolve_target (CcDeployment *deployment,
+                const char   *server_fqdn,
+                const char   *pool_fqdn,
+                gboolean      allow_empty,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) servers = NULL;
+
+  if (server_fqdn != NULL)
+    {
+      CcServer *server = cc_deployment_get_server (deployment, server_fqdn, error);
+
+      if (server == NULL)
+        return NULL;
+      servers = g_ptr_array_new ();
+      g_ptr_array_add (servers, server);
+      return g_steal_pointer (&servers);
+    }
+  if (pool_fqdn != NULL)
+    {
+      CcPool *pool = cc_deployment_get_pool (deployment, pool_fqdn, error);
+
+      if (pool == NULL)
+        return NULL;
+      servers = dup_pool_servers (pool);
+      if (servers->len == 0 && !allow_empty)
+        {
+          g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                       _("The pool %s has no servers; add one with "
+                         "`certctl server add --pool %s --fqdn FQDN --role ROLE`"),
+                       cc_pool_get_fqdn (pool), cc_pool_get_fqdn (pool));
+          return NULL;
+        }
+      return g_steal_pointer (&servers);
+    }
+  servers = cc_deployment_list_servers (deployment);
+  if (servers->len == 0 && !allow_empty)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("The deployment %s has no servers yet; add one with "
+                     "`certctl server add --pool FQDN --fqdn FQDN --role ROLE`"),
+                   cc_deployment_get_path (deployment));
+      return NULL;
+    }
+  return g_steal_pointer (&servers);
+}
+
+/* Passwords never come from the command line: a file's first line, or one line of
+ * standard input. They live in one fixed buffer, wiped before it is freed. */
+#define PASSWORD_MAX 1023
+
+typedef struct
+{
+  char text[PASSWORD_MAX + 1];
+} Password;
+
+static void
+password_free (Password *password)
+{
+  if (password == NULL)
+    return;
+  explicit_bzero (password, sizeof *password);
+  g_free (password);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Password, password_free)
+
+static int
+check_password_options (const char *file,
+                        gboolean    from_stdin)
+{
+  if ((file != NULL) == (from_stdin != FALSE))
+    return usage_error (_("give the password with one of --password-file FILE or "
+                          "--password-stdin"));
+  return CERTCTL_EXIT_OK;
+}
+
+/* Reads up to the first newline (or the end) one byte at a time, so that no copy of the
+ * secret stays in a stdio buffer; strips a trailing \r. Returns the length, -1 with errno
+ * set on a read error, -2 when the line is too long. */
+static gssize
+read_secret_line (int   fd,
+                  char *buf,
+                  gsize size)
+{
+  gsize n = 0;
+  char c = 0;
+
+  for (;;)
+    {
+      gssize r = read (fd, &c, 1);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+      if (r == 0 || c == '\n')
+        break;
+      if (n + 1 >= size)
+        {
+          explicit_bzero (&c, sizeof c);
+          return -2;
+        }
+      buf[n++] = c;
+    }
+  explicit_bzero (&c, sizeof c);
+  buf[n] = '\0';
+  if (n > 0 && buf[n - 1] == '\r')
+    buf[--n] = '\0';
+  return n;
+}
+
+/* file: the --password-file, or NULL for standard input. An empty password is allowed. */
+static Password *
+password_read (const char  *file,
+               GError     **error)
+{
+  g_autoptr(Password) password = g_new0 (Password, 1);
+  const char *what = file ? file : _("standard input");
+  struct termios saved;
+  gboolean echo_off = FALSE;
+  gssize n;
+  int saved_errno;
+  int fd;
+
+  if (file != NULL)
+    {
+      fd = g_open (file, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0)
+        {
+          saved_errno = errno;
+          g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot read the password file “%s”: %s"),
+                       file, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+  else
+    {
+      fd = STDIN_FILENO;
+      /* typed at a terminal: not shown */
+      if (isatty (fd) && tcgetattr (fd, &saved) == 0)
+        {
+          struct termios quiet = saved;
+
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          g_printerr ("%s", _("Password: "));
+          echo_off = tcsetattr (fd, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+
+  n = read_secret_line (fd, password->text, sizeof password->text);
+  saved_errno = errno;
+  if (echo_off)
+    {
+      tcsetattr (fd, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+  if (file != NULL)
+    close (fd);
+
+  if (n == -1)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot read the password from “%s”: %s"), what,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (n == -2)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("The password in “%s” is longer than %d bytes"), what, PASSWORD_MAX);
+      return NULL;
+    }
+  return g_steal_pointer (&password);
+}
+
+static void
+json_add_lines (JsonBuilder *builder,
+                const char  *name,
+                GPtrArray   *lines)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; lines != NULL && i < lines->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (lines, i));
+  json_builder_end_array (builder);
+}
+
+static void
+build_report_members (JsonBuilder *builder,
+                      CcReport    *report)
+{
+  json_add_lines (builder, "changes", report->changes);
+  json_add_lines (builder, "notes", report->notes);
+  json_add_string (builder, "thumbprint",
+                   report->leaf ? cc_certificate_get_thumbprint (report->leaf) : NULL);
+}
+
+static void
+print_report_lines (CcReport *report)
+{
+  for (guint i = 0; i < report->changes->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report->changes, i));
+  for (guint i = 0; i < report->notes->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report->notes, i));
+}
+
+/* What an import, an assignment or a distribution did: its lines (or, when it changed
+ * nothing, unchanged), then an optional next step; with --json one object. */
+static int
+print_report (CcReport   *report,
+              const char *unchanged,
+              const char *next_step)
+{
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      build_report_members (builder, report);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return CERTCTL_EXIT_OK;
+    }
+  print_report_lines (report);
+  if (report->changes->len == 0 && unchanged != NULL)
+    g_print ("%s\n", unchanged);
+  if (next_step != NULL)
+    g_print ("%s\n", next_step);
+  return CERTCTL_EXIT_OK;
+}
+
+/* "Assign it with `certctl assign --server S 3f7d2a1b… --interface IFACE`." */
+static char *
+dup_assign_hint (CcServer      *server,
+                 CcCertificate *leaf,
+                 const char    *iface_id)
+{
+  g_autofree char *prefix = NULL;
+
+  if (leaf == NULL)
+    return NULL;
+  prefix = g_strndup (cc_certificate_get_thumbprint (leaf), 16);
+  return g_strdup_printf (_("Assign it with `certctl assign --server %s %s --interface %s`."),
+                          cc_server_get_fqdn (server), prefix, iface_id ? iface_id : "IFACE");
+}
+
+/* ------------------------------------------------------------------------ */
+/* request                                                                  */
+
+static gboolean
+check_can_write (const char  *file,
+                 GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (file);
+
+  if (g_file_test (file, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("“%s” is a folder; give a file name"), file);
+      return FALSE;
+    }
+  if (g_access (dir, W_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot write “%s”: %s"), file,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_lab_authority (CcDeployment  *deployment,
+                     const char    *name,
+                     GError       **error)
+{
+  CcAuthority *authority = cc_deployment_find_authority (deployment, name);
+
+  if (authority == NULL)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("The deployment knows no certification authority “%s”; list them with "
+                     "`certctl ca list`, or save the request with --out FILE for an offline CA"),
+                   name);
+      return FALSE;
+    }
+  if (cc_authority_get_kind (authority) != CC_AUTHORITY_LAB)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("The certification authority “%s” cannot be reached from here; save the "
+                     "request with --out FILE and submit that file to the CA"),
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_request_create (const Command *cmd,
+                    char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *iface_id = NULL;
+  g_autofree char *friendly_name = NULL;
+  g_autofree char *key_type = NULL;
+  g_autofree char *organization = NULL;
+  g_autofree char *unit = NULL;
+  g_autofree char *country = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *city = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *authority = NULL;
+  g_auto(GStrv) sans = NULL;
+  gboolean allow_weak_key = FALSE;
+  gboolean exportable = FALSE;
+  gboolean add_machine_name = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { "interface", 'i', 0, G_OPTION_ARG_STRING, &iface_id,
+      N_("The interface the certificate is for"), N_("IFACE") },
+    { "friendly-name", 0, 0, G_OPTION_ARG_STRING, &friendly_name,
+      N_("A name to tell the certificate by"), N_("NAME") },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &key_type, N_("The key type (default: rsa:2048)"),
+      N_("TYPE") },
+    { "allow-weak-key", 0, 0, G_OPTION_ARG_NONE, &allow_weak_key,
+      N_("Accept a 1024-bit RSA key (weak; only for peers that need it)"), NULL },
+    { "exportable", 0, 0, G_OPTION_ARG_NONE, &exportable,
+      N_("Mark the private key exportable (needed to copy it to the other pool members)"),
+      NULL },
+    { "org", 0, 0, G_OPTION_ARG_STRING, &organization, N_("Organization (O)"), N_("O") },
+    { "ou", 0, 0, G_OPTION_ARG_STRING, &unit, N_("Organizational unit (OU)"), N_("OU") },
+    { "country", 0, 0, G_OPTION_ARG_STRING, &country, N_("Two-letter country code (C)"),
+      N_("C") },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &state, N_("State or province (ST)"), N_("S") },
+    { "city", 0, 0, G_OPTION_ARG_STRING, &city, N_("City or locality (L)"), N_("L") },
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &subject,
+      N_("The subject name (CN; default: what the topology calls for)"), N_("CN") },
+    { "san", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sans,
+      N_("An extra subject alternative name (repeat for more)"), N_("NAME") },
+    { "add-machine-name", 0, 0, G_OPTION_ARG_NONE, &add_machine_name,
+      N_("Add the server's own FQDN to the subject alternative names"), NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+      N_("Save the request (CSR) to FILE for an offline CA"), N_("FILE") },
+    { "ca", 0, 0, G_OPTION_ARG_STRING, &authority,
+      N_("Send the request to this lab CA and install the certificate at once"), N_("NAME") },
+    { NULL }
+  };
+  g_autofree char *ifaces = dup_interface_ids ();
+  g_autofree char *description = NULL;
+  g_autofree char *csr = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *request_subject = NULL;
+  g_autofree char *request_key = NULL;
+  g_autofree char *hint = NULL;
+  CcRequestOptions options = { 0 };
+  CcStoreEntry *entry;
+  CcInterface iface;
+  CcServer *server;
+  const char *fqdn;
+  int status;
+
+  description = g_strdup_printf (_("Interfaces: %s\n"
+                                   "Keys: rsa:2048 (the default), rsa:3072, rsa:4096, ec:p256, "
+                                   "ec:p384; rsa:1024 only with --allow-weak-key\n\n"
+                                   "With --out the request is saved for an offline CA: submit "
+                                   "the file, then import the answer with `certctl request "
+                                   "process`. With --ca it goes to a lab CA of the deployment "
+                                   "and the certificate is installed at once. One request per "
+                                   "server and interface can be pending."),
+                                 ifaces);
+  if ((status = parse_command (cmd, entries, description, &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = require_option (iface_id, "--interface", _("IFACE"))) != CERTCTL_EXIT_OK
+      || (status = require_option (friendly_name, "--friendly-name", _("NAME")))
+           != CERTCTL_EXIT_OK
+      || (status = parse_interface (iface_id, &iface)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((out != NULL) == (authority != NULL))
+    return usage_error (_("give one of --out FILE (an offline CA) or --ca NAME (a lab CA)"));
+
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL)
+    return report_error (error);
+  fqdn = cc_server_get_fqdn (server);
+  /* what can be known to fail is refused before the request is made */
+  if ((out != NULL && !check_can_write (out, &error))
+      || (authority != NULL && !check_lab_authority (deployment, authority, &error)))
+    return report_error (error);
+
+  options.iface = iface;
+  options.friendly_name = friendly_name;
+  options.key_type = key_type;
+  options.allow_weak_key = allow_weak_key;
+  options.exportable = exportable;
+  options.organization = organization;
+  options.organizational_unit = unit;
+  options.country = country;
+  options.state = state;
+  options.locality = city;
+  options.subject = subject;
+  options.sans = (const char * const *) sans;
+  options.add_machine_name = add_machine_name;
+  entry = cc_request_create (server, &options, &csr, &warning, &error);
+  if (entry == NULL)
+    return report_error (error);
+  if (warning != NULL)
+    print_warning (warning);
+  /* the entry goes when the request is processed */
+  request_subject = g_strdup (cc_store_entry_get_subject (entry));
+  request_key = g_strdup (cc_store_entry_get_key_type (entry));
+
+  if (out != NULL
+      && !g_file_set_contents_full (out, csr, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+    {
+      g_autofree char *message = g_strdup (error->message);
+
+      /* no request pending without the file to send */
+      cc_request_cancel (server, iface_id, NULL);
+      g_clear_error (&error);
+      g_set_error (&error, CC_ERROR, CC_ERROR_IO, _("Cannot save the request to “%s”: %s"), out,
+                   message);
+      return report_error (error);
+    }
+  if (authority != NULL && !cc_request_submit (server, iface, authority, report, &error))
+    {
+      cc_request_cancel (server, iface_id, NULL);
+      return report_error (error);
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "server", fqdn);
+      json_add_string (builder, "interface", iface_id);
+      json_add_string (builder, "subject", request_subject);
+      json_add_string (builder, "key", request_key);
+      json_add_string (builder, "friendly_name", friendly_name);
+      json_add_bool (builder, "exportable", exportable);
+      json_add_string (builder, "warning", warning);
+      json_add_string (builder, "out", out);
+      json_add_string (builder, "ca", authority);
+      if (out != NULL)
+        json_add_string (builder, "csr", csr);
+      build_report_members (builder, report);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return CERTCTL_EXIT_OK;
+    }
+
+  /* TRANSLATORS: interface id, server FQDN, subject ("CN=..."), key type ("rsa:2048") */
+  g_print (_("Created the request for %s on %s: %s, %s key.\n"), iface_id, fqdn, request_subject,
+           request_key);
+  if (out != NULL)
+    {
+      g_autofree char *file_word = dup_shell_word (out);
+
+      g_print (_("Saved the certificate request to %s.\n"), out);
+      g_print (_("Submit %s to your certification authority, then run "
+                 "`certctl request process --server %s ANSWER` with the file it sends back.\n"),
+               file_word, fqdn);
+      return CERTCTL_EXIT_OK;
+    }
+  print_report_lines (report);
+  hint = dup_assign_hint (server, report->leaf, iface_id);
+  if (hint != NULL)
+    g_print ("%s\n", hint);
+  return CERTCTL_EXIT_OK;
+}
+
+static void
+table_add_pending (Table        *table,
+                   CcStoreEntry *entry)
+{
+  GDateTime *added = cc_store_entry_get_added (entry);
+  g_autofree char *date = added ? g_date_time_format (added, "%Y-%m-%d %H:%M") : NULL;
+
+  table_add (table, (const char *[]) { cc_store_entry_get_id (entry),
+                                       cc_store_entry_get_interface (entry),
+                                       cc_store_entry_get_subject (entry),
+                                       cc_store_entry_get_key_type (entry),
+                                       cc_store_entry_get_friendly_name (entry), date });
+}
+
+static int
+cmd_request_list (const Command *cmd,
+                  char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(Table) table = table_new (6);
+  g_autofree char *server_fqdn = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { NULL }
+  };
+  CcServer *server;
+  CcStore *store;
+  guint n_items;
+  int status;
+
+  if ((status = parse_command (cmd, entries, NULL, &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL)
+    return report_error (error);
+  store = cc_server_get_store (server, CC_STORE_REQUESTS);
+  if (!cc_store_ensure_loaded (store, NULL, &error))
+    return report_error (error);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  table_add (table, (const char *[]) { _("REQUEST"), _("INTERFACE"), _("SUBJECT"), _("KEY"),
+                                       _("FRIENDLY NAME"), _("CREATED") });
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      json_builder_begin_object (builder);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      build_entry_members (builder, entry, store);
+      json_builder_end_object (builder);
+      table_add_pending (table, entry);
+    }
+  json_builder_end_array (builder);
+
+  if (opt_json)
+    print_json (builder);
+  else if (n_items == 0)
+    g_print (_("No requests are pending on %s.\n"), cc_server_get_fqdn (server));
+  else
+    table_print (table);
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_request_cancel (const Command *cmd,
+                    char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_fqdn = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { NULL }
+  };
+  CcServer *server;
+  CcInterface iface;
+  int status;
+
+  if ((status = parse_command (cmd, entries, NULL, &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = parse_interface (args[1], &iface)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL
+      || !cc_request_cancel (server, cc_interface_to_id (iface), &error))
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      json_add_string (builder, "interface", cc_interface_to_id (iface));
+      json_add_bool (builder, "cancelled", TRUE);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print (_("Cancelled the request for %s on %s; its private key was deleted.\n"),
+             cc_interface_to_id (iface), cc_server_get_fqdn (server));
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_request_show (const Command *cmd,
+                  char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *csr = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { NULL }
+  };
+  CcServer *server;
+  CcInterface iface;
+  int status;
+
+  if ((status = parse_command (cmd, entries, NULL, &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = parse_interface (args[1], &iface)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL)
+    return report_error (error);
+  /* cc_request_dup_csr's "no such request" message leaves the name out */
+  if (cc_request_find (server, iface, &error) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                     _("There is no pending request for %s on %s; list them with "
+                       "`certctl request list --server %s`"),
+                     cc_interface_to_id (iface), cc_server_get_fqdn (server),
+                     cc_server_get_fqdn (server));
+      return report_error (error);
+    }
+  if ((csr = cc_request_dup_csr (server, cc_interface_to_id (iface), &error)) == NULL)
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      json_add_string (builder, "interface", cc_interface_to_id (iface));
+      json_add_string (builder, "csr", csr);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      fputs (csr, stdout);
+      if (*csr != '\0' && csr[strlen (csr) - 1] != '\n')
+        fputc ('\n', stdout);
+    }
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_request_process (const Command *cmd,
+                     char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *hint = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn,
+      N_("The server that made the request"), N_("FQDN") },
+    { NULL }
+  };
+  const char *processed = NULL;
+  CcServer *server;
+  CcStore *requests;
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("FILE is the CA's answer: .cer, .crt, .pem or .p7b, in PEM, DER "
+                                 "or base64. Its certificate must match a pending request's "
+                                 "key."),
+                               &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL)
+    return report_error (error);
+
+  /* which request it answered: the one that is gone afterwards */
+  requests = cc_server_get_store (server, CC_STORE_REQUESTS);
+  if (!cc_store_ensure_loaded (requests, NULL, &error))
+    return report_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (requests)); i++)
+    {
+      g_autoptr(CcStoreEntry) entry = g_list_model_get_item (G_LIST_MODEL (requests), i);
+      g_ptr_array_add (pending, g_strdup (cc_store_entry_get_id (entry)));
+    }
+
+  if (!cc_request_process (server, args[1], report, &error))
+    return report_error (error);
+
+  for (guint i = 0; i < pending->len && processed == NULL; i++)
+    if (cc_store_lookup_id (requests, g_ptr_array_index (pending, i)) == NULL)
+      processed = g_ptr_array_index (pending, i);
+  hint = dup_assign_hint (server, report->leaf, processed);
+  return print_report (report, NULL, hint);
+}
+
+/* ------------------------------------------------------------------------ */
+/* import, export                                                           */
+
+static int
+cmd_import_chain (const Command *cmd,
+                  char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *pool_fqdn = NULL;
+  g_autofree char *unchanged = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("Import on this server"),
+      N_("FQDN") },
+    { "pool", 'p', 0, G_OPTION_ARG_STRING, &pool_fqdn, N_("Import on every server of the pool"),
+      N_("FQDN") },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Import on every server of the deployment"),
+      NULL },
+    { NULL }
+  };
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("FILE holds the CA certificates: a .p7b, .cer or .pem, in PEM or "
+                                 "DER. Self-signed ones go to Trusted Root, the others to "
+                                 "Intermediate."),
+                               &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = check_target (server_fqdn, pool_fqdn, all, TRUE)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (servers = resolve_target (deployment, server_fqdn, pool_fqdn, FALSE, &error)) == NULL
+      || !cc_import_chain (deployment, servers, args[1], report, &error))
+    return report_error (error);
+
+  unchanged = g_strdup_printf (_("Nothing to import: the servers already hold the CAs of %s."),
+                               args[1]);
+  return print_report (report, unchanged, NULL);
+}
+
+static int
+cmd_import_pfx (const Command *cmd,
+                char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autoptr(Password) password = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *hint = NULL;
+  gboolean password_stdin = FALSE;
+  gboolean exportable = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password from the first line of FILE"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("Read the password from one line of standard input"), NULL },
+    { "exportable", 0, 0, G_OPTION_ARG_NONE, &exportable,
+      N_("Mark the private key exportable on this server"), NULL },
+    { NULL }
+  };
+  gboolean ok;
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("The password is never an argument: it would show in the "
+                                 "process list and the shell history."),
+                               &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = check_password_options (password_file, password_stdin)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL)
+    return report_error (error);
+  {
+    CcServer *server = cc_deployment_get_server (deployment, server_fqdn, &error);
+
+    if (server == NULL || (password = password_read (password_file, &error)) == NULL)
+      return report_error (error);
+    ok = cc_import_pfx (server, args[1], password->text, exportable, report, &error);
+    g_clear_pointer (&password, password_free);
+    if (!ok)
+      return report_error (error);
+    hint = dup_assign_hint (server, report->leaf, NULL);
+  }
+  return print_report (report, NULL, hint);
+}
+
+static int
+cmd_export_pfx (const Command *cmd,
+                char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Password) password = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *thumbprint = NULL;
+  gboolean password_stdin = FALSE;
+  gboolean include_chain = FALSE;
+  gboolean legacy = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The .pfx file to write"), N_("FILE") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password from the first line of FILE"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("Read the password from one line of standard input"), NULL },
+    { "include-chain", 0, 0, G_OPTION_ARG_NONE, &include_chain,
+      N_("Add the CA certificates of the chain, as this server sees it"), NULL },
+    { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy,
+      N_("Encrypt with 3DES and a SHA-1 MAC, for old systems that cannot read AES"), NULL },
+    { NULL }
+  };
+  CcServer *server;
+  CcStoreEntry *entry;
+  const char *full;
+  gboolean ok;
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("Only a private key marked exportable is ever exported. The "
+                                 "password is never an argument: it would show in the process "
+                                 "list and the shell history."),
+                               &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = require_option (out, "--out", _("FILE"))) != CERTCTL_EXIT_OK
+      || (status = check_password_options (password_file, password_stdin)) != CERTCTL_EXIT_OK
+      || (status = parse_thumbprint (args[1], &thumbprint)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL
+      || (password = password_read (password_file, &error)) == NULL)
+    return report_error (error);
+  ok = cc_export_pfx (server, thumbprint, out, password->text, include_chain, legacy, &error);
+  g_clear_pointer (&password, password_free);
+  if (!ok)
+    return report_error (error);
+
+  entry = cc_store_lookup (cc_server_get_store (server, CC_STORE_PERSONAL), thumbprint);
+  full = entry ? cc_store_entry_get_id (entry) : thumbprint;
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      json_add_string (builder, "thumbprint", full);
+      json_add_string (builder, "out", out);
+      json_add_bool (builder, "include_chain", include_chain);
+      json_add_bool (builder, "legacy", legacy);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      g_autofree char *file_word = dup_shell_word (out);
+
+      if (include_chain)
+        g_print (_("Exported %s of %s with its private key and its chain to %s.\n"), full,
+                 cc_server_get_fqdn (server), out);
+      else
+        g_print (_("Exported %s of %s with its private key to %s.\n"), full,
+                 cc_server_get_fqdn (server), out);
+      g_print (_("Import it on the other servers with "
+                 "`certctl import pfx --server FQDN %s --password-file FILE`.\n"), file_word);
+    }
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_export_cert (const Command *cmd,
+                 char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *format_id = NULL;
+  g_autofree char *thumbprint = NULL;
+  gboolean include_chain = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_id,
+      N_("pem (the default), der or p7b"), N_("FORMAT") },
+    { "include-chain", 0, 0, G_OPTION_ARG_NONE, &include_chain,
+      N_("Add the CA certificates of the chain (pem and p7b)"), NULL },
+    { NULL }
+  };
+  CcExportFormat format = CC_EXPORT_PEM;
+  CcServer *server;
+  int status;
+
+  if ((status = parse_command (cmd, entries, NULL, &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (server_fqdn, "--server", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = require_option (out, "--out", _("FILE"))) != CERTCTL_EXIT_OK
+      || (status = parse_thumbprint (args[1], &thumbprint)) != CERTCTL_EXIT_OK)
+    return status;
+  if (format_id == NULL || g_str_equal (format_id, "pem"))
+    format = CC_EXPORT_PEM;
+  else if (g_str_equal (format_id, "der"))
+    format = CC_EXPORT_DER;
+  else if (g_str_equal (format_id, "p7b"))
+    format = CC_EXPORT_P7B;
+  else
+    return usage_error (_("unknown format '%s'; the formats are: pem, der, p7b"), format_id);
+  if (format == CC_EXPORT_DER && include_chain)
+    return usage_error (_("a DER file holds one certificate; use --format pem or p7b "
+                          "with --include-chain"));
+
+  if ((deployment = open_deployment (&error)) == NULL
+      || (server = cc_deployment_get_server (deployment, server_fqdn, &error)) == NULL
+      || !cc_export_certificate (server, thumbprint, out, format, include_chain, &error))
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      json_add_string (builder, "thumbprint", thumbprint);
+      json_add_string (builder, "out", out);
+      json_add_string (builder, "format", format_id ? format_id : "pem");
+      json_add_bool (builder, "include_chain", include_chain);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    g_print (_("Exported the certificate %s of %s to %s.\n"), thumbprint,
+             cc_server_get_fqdn (server), out);
+  return CERTCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* assign, distribute                                                       */
+
+/* Would cc_assign refuse on this server? (no certificate, no key, unmet requirements) */
+static gboolean
+assign_would_fail (CcServer    *server,
+                   const char  *thumbprint,
+                   CcInterface  iface,
+                   gboolean     force,
+                   GError     **error)
+{
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  CcStoreEntry *entry;
+
+  if (!cc_store_ensure_loaded (personal, NULL, error))
+    return TRUE;
+  entry = cc_store_lookup (personal, thumbprint);
+  if (entry == NULL || !cc_store_entry_get_has_private_key (entry))
+    return TRUE;
+  return !force && cc_requirements_evaluate (server, iface, entry, errors, warnings)
+                     == CC_STATUS_ERROR;
+}
+
+static int
+cmd_assign (const Command *cmd,
+            char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *pool_fqdn = NULL;
+  g_autofree char *iface_id = NULL;
+  g_autofree char *thumbprint = NULL;
+  g_autofree char *ifaces = dup_interface_ids ();
+  g_autofree char *description = NULL;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("The server"), N_("FQDN") },
+    { "pool", 'p', 0, G_OPTION_ARG_STRING, &pool_fqdn,
+      N_("Every server of the pool that has the interface"), N_("FQDN") },
+    { "interface", 'i', 0, G_OPTION_ARG_STRING, &iface_id, N_("The interface"), N_("IFACE") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      N_("Assign it even when it does not meet the requirements (recorded; check reports it)"),
+      NULL },
+    { NULL }
+  };
+  CcInterface iface;
+  int status;
+
+  description = g_strdup_printf (_("Interfaces: %s\n\n"
+                                   "The certificate must be in the server's Personal store with "
+                                   "its private key. A refusal lists every unmet requirement. "
+                                   "With --pool the certificate must be on every member; none is "
+                                   "assigned unless all can be."),
+                                 ifaces);
+  if ((status = parse_command (cmd, entries, description, &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (iface_id, "--interface", _("IFACE"))) != CERTCTL_EXIT_OK)
+    return status;
+  if ((server_fqdn != NULL) == (pool_fqdn != NULL))
+    return usage_error (_("give one of --server FQDN or --pool FQDN"));
+  if ((status = parse_interface (iface_id, &iface)) != CERTCTL_EXIT_OK
+      || (status = parse_thumbprint (args[1], &thumbprint)) != CERTCTL_EXIT_OK)
+    return status;
+
+  if ((deployment = open_deployment (&error)) == NULL
+      || (servers = resolve_target (deployment, server_fqdn, pool_fqdn, FALSE, &error)) == NULL)
+    return report_error (error);
+
+  if (server_fqdn != NULL)
+    g_ptr_array_add (members, g_ptr_array_index (servers, 0));
+  else
+    for (guint i = 0; i < servers->len; i++)
+      if (cc_server_has_interface (g_ptr_array_index (servers, i), iface))
+        g_ptr_array_add (members, g_ptr_array_index (servers, i));
+  if (members->len == 0)
+    {
+      g_set_error (&error, CC_ERROR, CC_ERROR_INVALID,
+                   _("No server of the pool %s has the interface %s"), pool_fqdn, iface_id);
+      return report_error (error);
+    }
+
+  /* a pool is all or nothing: a member that would refuse refuses first, with the core's
+   * own message, before any other member is touched */
+  if (members->len > 1)
+    for (guint i = 0; i < members->len; i++)
+      {
+        CcServer *server = g_ptr_array_index (members, i);
+
+        if (!assign_would_fail (server, thumbprint, iface, force, &error))
+          continue;
+        if (error != NULL || !cc_assign (server, thumbprint, iface, force, NULL, &error))
+          return report_error (error);
+        /* it did not refuse after all; assign it again below with the report */
+      }
+
+  for (guint i = 0; i < members->len; i++)
+    if (!cc_assign (g_ptr_array_index (members, i), thumbprint, iface, force, report, &error))
+      return report_error (error);
+  return print_report (report, NULL, NULL);
+}
+
+static int
+cmd_distribute (const Command *cmd,
+                char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autofree char *pool_fqdn = NULL;
+  g_autofree char *thumbprint = NULL;
+  g_autofree char *unchanged = NULL;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "pool", 'p', 0, G_OPTION_ARG_STRING, &pool_fqdn, N_("The pool"), N_("FQDN") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      N_("Assign it even where it does not meet the requirements"), NULL },
+    { NULL }
+  };
+  CcPool *pool;
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("The member that holds the certificate with its private key "
+                                 "copies both to every other member (not exportable there) and "
+                                 "assigns it there to the interfaces it has on that member."),
+                               &args, 1, 1)) != CERTCTL_EXIT_OK
+      || (status = require_option (pool_fqdn, "--pool", _("FQDN"))) != CERTCTL_EXIT_OK
+      || (status = parse_thumbprint (args[1], &thumbprint)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (pool = cc_deployment_get_pool (deployment, pool_fqdn, &error)) == NULL)
+    return report_error (error);
+  /* cc_distribute looks the certificate up in the other members' Personal stores without
+   * loading them first, and would copy it again (resetting its exportable mark) onto a
+   * member that holds it already: load them here */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pool)); i++)
+    {
+      g_autoptr(CcServer) member = g_list_model_get_item (G_LIST_MODEL (pool), i);
+
+      if (!cc_store_ensure_loaded (cc_server_get_store (member, CC_STORE_PERSONAL), NULL,
+                                   &error))
+        return report_error (error);
+    }
+  if (!cc_distribute (pool, thumbprint, force, report, &error))
+    return report_error (error);
+
+  unchanged = g_strdup_printf (_("Every member of %s already holds the certificate."),
+                               cc_pool_get_fqdn (pool));
+  return print_report (report, unchanged, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* trust, check                                                             */
+
+/* The CA of a file: its first self-signed CA, else its first CA, else its first
+ * certificate. */
+static CcCertificate *
+read_ca_file (const char  *file,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) certs = cc_read_certificates_file (file, error);
+  CcCertificate *ca = NULL;
+
+  if (certs == NULL)
+    return NULL;
+  for (guint i = 0; i < certs->len && ca == NULL; i++)
+    if (cc_certificate_is_ca (g_ptr_array_index (certs, i))
+        && cc_certificate_is_self_signed (g_ptr_array_index (certs, i)))
+      ca = g_ptr_array_index (certs, i);
+  for (guint i = 0; i < certs->len && ca == NULL; i++)
+    if (cc_certificate_is_ca (g_ptr_array_index (certs, i)))
+      ca = g_ptr_array_index (certs, i);
+  if (ca == NULL)
+    ca = g_ptr_array_index (certs, 0);
+  return g_object_ref (ca);
+}
+
+/* A CA by thumbprint (or a unique prefix) in the Trusted Root and Intermediate stores of
+ * every server of the deployment. */
+static CcCertificate *
+find_ca (CcDeployment  *deployment,
+         const char    *thumbprint,
+         GError       **error)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (deployment);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       g_object_unref);
+  const CcStoreKind kinds[] = { CC_STORE_TRUSTED_ROOT, CC_STORE_INTERMEDIATE };
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < servers->len; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        CcStore *store = cc_server_get_store (g_ptr_array_index (servers, i), kinds[k]);
+
+        if (!cc_store_ensure_loaded (store, NULL, error))
+          return NULL;
+        for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+          {
+            g_autoptr(CcStoreEntry) entry = g_list_model_get_item (G_LIST_MODEL (store), j);
+            CcCertificate *cert = cc_store_entry_get_certificate (entry);
+            const char *id = cc_store_entry_get_id (entry);
+
+            if (cert != NULL && g_ascii_strncasecmp (id, thumbprint, strlen (thumbprint)) == 0
+                && !g_hash_table_contains (found, id))
+              g_hash_table_insert (found, g_strdup (id), g_object_ref (cert));
+          }
+      }
+
+  if (g_hash_table_size (found) == 0)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("No server holds a CA certificate %s in its Trusted Root or Intermediate "
+                     "store; give the CA's certificate file instead"),
+                   thumbprint);
+      return NULL;
+    }
+  if (g_hash_table_size (found) > 1)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_NOT_FOUND,
+                   _("%s matches %u CA certificates; give more of the thumbprint"), thumbprint,
+                   g_hash_table_size (found));
+      return NULL;
+    }
+  g_hash_table_iter_init (&iter, found);
+  g_hash_table_iter_next (&iter, NULL, &value);
+  return g_object_ref (value);
+}
+
+static int
+cmd_trust_verify (const Command *cmd,
+                  char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr(CcCertificate) ca = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *ca_arg = NULL;
+  g_autofree char *thumbprint = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *pool_fqdn = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &ca_arg,
+      N_("The CA: its certificate file (.cer, .pem, .p7b), or its thumbprint"),
+      N_("THUMBPRINT|FILE") },
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("Verify this server"),
+      N_("FQDN") },
+    { "pool", 'p', 0, G_OPTION_ARG_STRING, &pool_fqdn, N_("Verify every server of the pool"),
+      N_("FQDN") },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Verify every server of the deployment"),
+      NULL },
+    { NULL }
+  };
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("A thumbprint (or its first 8+ characters) is looked up in the "
+                                 "Trusted Root and Intermediate stores of every server; from a "
+                                 "file, its root CA is taken.\n\n"
+                                 "Exit status: 0 when every server trusts the CA, 3 when one or "
+                                 "more do not, 1 when it could not be verified."),
+                               &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = require_option (ca_arg, "--ca", _("THUMBPRINT|FILE"))) != CERTCTL_EXIT_OK
+      || (status = check_target (server_fqdn, pool_fqdn, all, TRUE)) != CERTCTL_EXIT_OK)
+    return status;
+  if (!g_file_test (ca_arg, G_FILE_TEST_EXISTS))
+    {
+      thumbprint = normalize_thumbprint (ca_arg);
+      for (const char *p = thumbprint; p != NULL && *p != '\0'; p++)
+        if (!g_ascii_isxdigit (*p))
+          g_clear_pointer (&thumbprint, g_free);
+      if (thumbprint == NULL)
+        return usage_error (_("'%s' is neither a certificate file nor a thumbprint "
+                              "(8 or more hex characters)"), ca_arg);
+    }
+
+  if ((deployment = open_deployment (&error)) == NULL
+      || (servers = resolve_target (deployment, server_fqdn, pool_fqdn, FALSE, &error)) == NULL)
+    return report_error (error);
+  ca = thumbprint ? find_ca (deployment, thumbprint, &error) : read_ca_file (ca_arg, &error);
+  if (ca == NULL || !cc_trust_verify (servers, ca, missing, &error))
+    return report_error (error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcServer *server = g_ptr_array_index (servers, i);
+      gboolean trusted = !g_ptr_array_find (missing, server, NULL);
+
+      json_builder_begin_object (builder);
+      json_add_string (builder, "server", cc_server_get_fqdn (server));
+      json_add_bool (builder, "trusted", trusted);
+      json_builder_end_object (builder);
+      if (!opt_json)
+        {
+          if (trusted)
+            /* TRANSLATORS: a server FQDN */
+            g_print (_("%s: trusted\n"), cc_server_get_fqdn (server));
+          else
+            g_print (_("%s: NOT trusted\n"), cc_server_get_fqdn (server));
+        }
+    }
+  json_builder_end_array (builder);
+  if (opt_json)
+    print_json (builder);
+  return missing->len > 0 ? CERTCTL_EXIT_PROBLEMS : CERTCTL_EXIT_OK;
+}
+
+static const char *
+status_word (CcStatus status)
+{
+  switch (status)
+    {
+    case CC_STATUS_OK:
+      return _("ok");
+    case CC_STATUS_WARNING:
+      return _("warning");
+    case CC_STATUS_ERROR:
+    default:
+      return _("error");
+    }
+}
+
+/* "Edge internal (3f7d2a1b…)", or the thumbprint prefix alone */
+static char *
+dup_check_what (CcCheckItem *item)
+{
+  CcStore *personal = cc_server_get_store (item->server, CC_STORE_PERSONAL);
+  g_autofree char *prefix = dup_short_thumbprint (item->thumbprint);
+  CcStoreEntry *entry;
+  const char *friendly;
+
+  if (item->thumbprint == NULL)
+    return g_strdup ("");
+  entry = cc_store_lookup_id (personal, item->thumbprint);
+  friendly = entry ? cc_store_entry_get_friendly_name (entry) : "";
+  if (*friendly == '\0')
+    return g_steal_pointer (&prefix);
+  return g_strdup_printf ("%s (%s)", friendly, prefix);
+}
+
+static int
+cmd_check (const Command *cmd,
+           char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(CcCheckResult) result = NULL;
+  g_autofree char *server_fqdn = NULL;
+  g_autofree char *pool_fqdn = NULL;
+  gboolean all = FALSE;
+  int warning_days = 30;
+  int pending_days = 14;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server_fqdn, N_("Check this server"),
+      N_("FQDN") },
+    { "pool", 'p', 0, G_OPTION_ARG_STRING, &pool_fqdn, N_("Check every server of the pool"),
+      N_("FQDN") },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all,
+      N_("Check every server of the deployment (the default)"), NULL },
+    { "warning-days", 0, 0, G_OPTION_ARG_INT, &warning_days,
+      N_("Warn about certificates that expire within N days (default: 30)"), N_("N") },
+    { "pending-days", 0, 0, G_OPTION_ARG_INT, &pending_days,
+      N_("Warn about requests pending for more than N days (default: 14)"), N_("N") },
+    { NULL }
+  };
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("Every assignment is checked against its interface's "
+                                 "requirements and its server's own trusted roots; also expiry, "
+                                 "one certificate across a pool, old pending requests and "
+                                 "damaged store files.\n\n"
+                                 "Exit status: 0 when everything is ok, 3 when there is a "
+                                 "warning or an error, 1 when the check could not run."),
+                               &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = check_target (server_fqdn, pool_fqdn, all, FALSE)) != CERTCTL_EXIT_OK)
+    return status;
+  if (warning_days < 0)
+    return usage_error (_("--warning-days must be 0 or more"));
+  if (pending_days < 0)
+    return usage_error (_("--pending-days must be 0 or more"));
+
+  if ((deployment = open_deployment (&error)) == NULL
+      || (servers = resolve_target (deployment, server_fqdn, pool_fqdn, TRUE, &error)) == NULL
+      || (result = cc_check (deployment, servers, warning_days, pending_days, NULL,
+                             &error)) == NULL)
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "summary");
+      json_builder_begin_object (builder);
+      json_add_int (builder, "ok", result->n_ok);
+      json_add_int (builder, "warning", result->n_warning);
+      json_add_int (builder, "error", result->n_error);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "items");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < result->items->len; i++)
+        {
+          CcCheckItem *item = g_ptr_array_index (result->items, i);
+
+          json_builder_begin_object (builder);
+          json_add_string (builder, "server", cc_server_get_fqdn (item->server));
+          json_add_string (builder, "interface",
+                           (int) item->iface >= 0 ? cc_interface_to_id (item->iface) : NULL);
+          json_add_string (builder, "status", cc_status_to_id (item->status));
+          json_add_string (builder, "thumbprint", item->thumbprint);
+          json_add_lines (builder, "reasons", item->reasons);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      glong widths[3] = { 0, 0, 0 };
+
+      for (guint i = 0; i < result->items->len; i++)
+        {
+          CcCheckItem *item = g_ptr_array_index (result->items, i);
+          const char *iface = (int) item->iface >= 0 ? cc_interface_to_id (item->iface)
+                                                     : _("(server)");
+
+          widths[0] = MAX (widths[0], g_utf8_strlen (cc_server_get_fqdn (item->server), -1));
+          widths[1] = MAX (widths[1], g_utf8_strlen (iface, -1));
+          widths[2] = MAX (widths[2], g_utf8_strlen (status_word (item->status), -1));
+        }
+      for (guint i = 0; i < result->items->len; i++)
+        {
+          CcCheckItem *item = g_ptr_array_index (result->items, i);
+          const char *cells[3] = { cc_server_get_fqdn (item->server),
+                                   (int) item->iface >= 0 ? cc_interface_to_id (item->iface)
+                                                          : _("(server)"),
+                                   status_word (item->status) };
+          g_autofree char *what = dup_check_what (item);
+          g_autoptr(GString) line = g_string_new (NULL);
+
+          for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+            {
+              g_string_append (line, cells[c]);
+              for (glong pad = g_utf8_strlen (cells[c], -1); pad < widths[c] + 2; pad++)
+                g_string_append_c (line, ' ');
+            }
+          g_string_append (line, what);
+          while (line->len > 0 && line->str[line->len - 1] == ' ')
+            g_string_truncate (line, line->len - 1);
+          g_print ("%s\n", line->str);
+          for (guint j = 0; j < item->reasons->len; j++)
+            g_print ("    %s\n", (char *) g_ptr_array_index (item->reasons, j));
+        }
+      /* TRANSLATORS: the summary of a check: "5 ok, 1 warning, 0 errors" */
+      g_print (_("%u ok, "), result->n_ok);
+      g_print (ngettext ("%u warning, ", "%u warnings, ", result->n_warning), result->n_warning);
+      g_print (ngettext ("%u error\n", "%u errors\n", result->n_error), result->n_error);
+    }
+
+  return result->n_warning + result->n_error > 0 ? CERTCTL_EXIT_PROBLEMS : CERTCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ca                                                                       */
+
+static void
+build_authority (JsonBuilder *builder,
+                 CcAuthority *authority)
+{
+  json_builder_begin_object (builder);
+  json_add_string (builder, "name", cc_authority_get_name (authority));
+  json_add_string (builder, "kind", cc_authority_kind_to_id (cc_authority_get_kind (authority)));
+  json_add_string (builder, "root_thumbprint", cc_authority_get_root_thumbprint (authority));
+  json_add_string (builder, "issuing_thumbprint",
+                   cc_authority_get_issuing_thumbprint (authority));
+  json_add_string (builder, "url", cc_authority_get_url (authority));
+  json_builder_end_object (builder);
+}
+
+static int
+cmd_ca_create_lab (const Command *cmd,
+                   char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  const GOptionEntry entries[] = {
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The CA's name"), N_("NAME") },
+    { NULL }
+  };
+  CcAuthority *authority;
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("The lab CA's root and issuing CA live under ca/ in the "
+                                 "deployment. No server trusts it until its chain is imported: "
+                                 "`certctl ca chain`, then `certctl import chain`."),
+                               &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = require_option (name, "--name", _("NAME"))) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || (authority = cc_authority_create_lab (deployment, name, &error)) == NULL)
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_builder_set_member_name (builder, "ca");
+      build_authority (builder, authority);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      g_autofree char *word = dup_shell_word (name);
+
+      g_print (_("Created the lab certification authority %s (root %s).\n"), name,
+               cc_authority_get_root_thumbprint (authority));
+      g_print (_("Write its chain with `certctl ca chain --ca %s --out chain.p7b`, then import it "
+                 "with `certctl import chain --all chain.p7b`.\n"), word);
+    }
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_ca_list (const Command *cmd,
+             char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(Table) table = table_new (3);
+  GListModel *authorities;
+  guint n_items;
+  int status;
+
+  if ((status = parse_command (cmd, NULL, NULL, &args, 0, 0)) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL)
+    return report_error (error);
+  authorities = cc_deployment_get_authorities (deployment);
+  n_items = authorities ? g_list_model_get_n_items (authorities) : 0;
+
+  table_add (table, (const char *[]) { _("NAME"), _("KIND"), _("ROOT THUMBPRINT") });
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(CcAuthority) authority = g_list_model_get_item (authorities, i);
+
+      build_authority (builder, authority);
+      table_add (table, (const char *[]) {
+        cc_authority_get_name (authority),
+        cc_authority_kind_to_id (cc_authority_get_kind (authority)),
+        cc_authority_get_root_thumbprint (authority) });
+    }
+  json_builder_end_array (builder);
+
+  if (opt_json)
+    print_json (builder);
+  else if (n_items == 0)
+    g_print (_("No certification authorities yet. Make a lab CA with "
+               "`certctl ca create-lab --name NAME`.\n"));
+  else
+    table_print (table);
+  return CERTCTL_EXIT_OK;
+}
+
+static int
+cmd_ca_chain (const Command *cmd,
+              char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *out = NULL;
+  const GOptionEntry entries[] = {
+    { "ca", 0, 0, G_OPTION_ARG_STRING, &name, N_("The lab CA"), N_("NAME") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The .p7b file to write"), N_("FILE") },
+    { NULL }
+  };
+  int status;
+
+  if ((status = parse_command (cmd, entries, NULL, &args, 0, 0)) != CERTCTL_EXIT_OK
+      || (status = require_option (name, "--ca", _("NAME"))) != CERTCTL_EXIT_OK
+      || (status = require_option (out, "--out", _("FILE"))) != CERTCTL_EXIT_OK)
+    return status;
+  if ((deployment = open_deployment (&error)) == NULL
+      || !cc_authority_write_chain (deployment, name, out, &error))
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "ca", name);
+      json_add_string (builder, "out", out);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      g_autofree char *word = dup_shell_word (out);
+
+      g_print (_("Wrote the chain of %s to %s.\n"), name, out);
+      g_print (_("Import it with `certctl import chain --all %s` (or --server FQDN, --pool "
+                 "FQDN).\n"), word);
+    }
+  return CERTCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The command table and main                                               */
 
 static const Command commands[] = {
@@ -1440,6 +3085,48 @@ static const Command commands[] = {
     N_("List the certificates of one store of a server") },
   { "show", NULL, cmd_show, "show --server FQDN THUMBPRINT", N_("THUMBPRINT"),
     N_("Show a certificate of a server (full thumbprint or its first 8+ characters)") },
+  { "request", "create", cmd_request_create,
+    "request create --server FQDN --interface IFACE --friendly-name NAME "
+    "(--out FILE | --ca NAME)", "",
+    N_("Make a key and a certificate request: saved for an offline CA, or sent to a lab CA") },
+  { "request", "list", cmd_request_list, "request list --server FQDN", "",
+    N_("List the pending requests of a server") },
+  { "request", "cancel", cmd_request_cancel, "request cancel --server FQDN IFACE", N_("IFACE"),
+    N_("Cancel the pending request for an interface (its key is deleted)") },
+  { "request", "show", cmd_request_show, "request show --server FQDN IFACE", N_("IFACE"),
+    N_("Print the certificate request (CSR) pending for an interface") },
+  { "request", "process", cmd_request_process, "request process --server FQDN FILE", N_("FILE"),
+    N_("Import the CA's answer to a pending request") },
+  { "import", "chain", cmd_import_chain, "import chain (--server FQDN | --pool FQDN | --all) FILE",
+    N_("FILE"), N_("Import a CA chain: roots into Trusted Root, the others into Intermediate") },
+  { "import", "pfx", cmd_import_pfx,
+    "import pfx --server FQDN FILE (--password-file F | --password-stdin) [--exportable]",
+    N_("FILE"), N_("Import a certificate and its private key from a .pfx") },
+  { "export", "pfx", cmd_export_pfx,
+    "export pfx --server FQDN THUMBPRINT --out FILE (--password-file F | --password-stdin) "
+    "[--include-chain] [--legacy]",
+    N_("THUMBPRINT"), N_("Export a certificate and its exportable private key to a .pfx") },
+  { "export", "cert", cmd_export_cert,
+    "export cert --server FQDN THUMBPRINT --out FILE [--format pem|der|p7b] [--include-chain]",
+    N_("THUMBPRINT"), N_("Export a certificate, without its key") },
+  { "assign", NULL, cmd_assign,
+    "assign (--server FQDN | --pool FQDN) THUMBPRINT --interface IFACE [--force]",
+    N_("THUMBPRINT"), N_("Assign a certificate to an interface once its requirements are met") },
+  { "distribute", NULL, cmd_distribute, "distribute --pool FQDN THUMBPRINT [--force]",
+    N_("THUMBPRINT"),
+    N_("Copy a certificate and its key to every member of a pool, assigned the same way") },
+  { "trust", "verify", cmd_trust_verify,
+    "trust verify --ca (THUMBPRINT | FILE) (--server FQDN | --pool FQDN | --all)", "",
+    N_("Verify that servers trust a CA (exit 3 when one does not)") },
+  { "check", NULL, cmd_check,
+    "check [--server FQDN | --pool FQDN | --all] [--warning-days N] [--pending-days N]", "",
+    N_("Check every assignment against its requirements (exit 3 on a warning or an error)") },
+  { "ca", "create-lab", cmd_ca_create_lab, "ca create-lab --name NAME", "",
+    N_("Make a lab certification authority (a root and an issuing CA)") },
+  { "ca", "list", cmd_ca_list, "ca list", "",
+    N_("List the certification authorities of the deployment") },
+  { "ca", "chain", cmd_ca_chain, "ca chain --ca NAME --out FILE", "",
+    N_("Write a lab CA's chain as a .p7b, to import on the servers") },
 };
 
 /* The commands named name: one without sub-commands, or the group's sub-commands. */
@@ -1460,6 +3147,8 @@ find_group_commands (const char *name,
   return first;
 }
 
+#define HELP_SYNOPSIS_MAX 52
+
 /* "Commands:" and one line per command (of group, or all when NULL) */
 static char *
 dup_commands_help (const char *group)
@@ -1467,13 +3156,21 @@ dup_commands_help (const char *group)
   g_autoptr(GString) s = g_string_new (_("Commands:"));
   int width = 0;
 
+  /* a synopsis longer than this gets its summary on the next line */
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (group == NULL || g_str_equal (group, commands[i].name))
+    if ((group == NULL || g_str_equal (group, commands[i].name))
+        && strlen (commands[i].synopsis) <= HELP_SYNOPSIS_MAX)
       width = MAX (width, (int) strlen (commands[i].synopsis));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (group == NULL || g_str_equal (group, commands[i].name))
-      g_string_append_printf (s, "\n  %-*s  %s", width, commands[i].synopsis,
-                              _(commands[i].summary));
+      {
+        if (strlen (commands[i].synopsis) > (gsize) width)
+          g_string_append_printf (s, "\n  %s\n  %-*s  %s", commands[i].synopsis, width, "",
+                                  _(commands[i].summary));
+        else
+          g_string_append_printf (s, "\n  %-*s  %s", width, commands[i].synopsis,
+                                  _(commands[i].summary));
+      }
   return g_strdup (s->str);
 }
 
@@ -1572,7 +3269,10 @@ main (int   argc,
                              commands_help);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, _("Run `certctl COMMAND --help` for the options "
-                                               "of a command."));
+                                               "of a command.\n\n"
+                                               "Exit status: 0 success, 1 failure (one line "
+                                               "on standard error says why), 2 usage error, "
+                                               "3 `check` or `trust verify` found a problem."));
   g_option_context_add_main_entries (context, main_entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
 

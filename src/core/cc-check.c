@@ -219,16 +219,20 @@ cc_check (CcDeployment  *deployment,
 
   result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
   result->deployment = g_object_ref (deployment);
+  {
+    /* read fresh from disk, every store at once on every core */
+    g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+    for (guint i = 0; i < servers->len; i++)
+      for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+        g_ptr_array_add (stores, cc_server_get_store (g_ptr_array_index (servers, i), kind));
+    if (!_cc_stores_load_many (stores, cancellable, error))
+      return NULL;
+  }
   for (guint i = 0; i < servers->len; i++)
     {
-      CcServer *server = g_ptr_array_index (servers, i);
-
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
-        if (!cc_store_load (cc_server_get_store (server, kind), cancellable, error))
-          return NULL;
-      check_server (result, server, warning_days, pending_days);
+      check_server (result, g_ptr_array_index (servers, i), warning_days, pending_days);
     }
   check_pools (result, servers);
   return g_steal_pointer (&result);

@@ -101,6 +101,12 @@ CcStoreEntry *_cc_server_find_personal (CcServer   *server,
                                         const char *thumbprint,
                                         GError    **error);
 
+/* cc-store.c: loads many stores at once, reading and parsing on every core; the models
+ * change on the calling thread, after all the reading is done */
+gboolean  _cc_stores_load_many    (GPtrArray    *stores,
+                                   GCancellable *cancellable,
+                                   GError      **error);
+
 /* cc-store.c: what an operation added, so that a failure midway can take it all back
  * and leave every store as it was */
 typedef struct _CcUndo CcUndo;

@@ -414,6 +414,59 @@ store_deployment (CcStore *self)
   return self->server ? _cc_server_get_deployment (self->server) : NULL;
 }
 
+typedef struct
+{
+  CcStore *store;
+  CcDeployment *deployment;
+  GCancellable *cancellable;
+  LoadResult *result;
+  GError *error;
+} ManyJob;
+
+static void
+many_job_run (gpointer data, gpointer user_data)
+{
+  ManyJob *job = data;
+  job->result = load_folder (job->deployment, job->store->path, job->store->kind, job->cancellable,
+                             &job->error);
+}
+
+gboolean
+_cc_stores_load_many (GPtrArray *stores, GCancellable *cancellable, GError **error)
+{
+  g_autofree ManyJob *jobs = g_new0 (ManyJob, stores->len);
+  GThreadPool *pool;
+  gboolean ok = TRUE;
+
+  pool = g_thread_pool_new (many_job_run, NULL, MAX (1, (int) g_get_num_processors ()), FALSE, NULL);
+  for (guint i = 0; i < stores->len; i++)
+    {
+      jobs[i].store = g_ptr_array_index (stores, i);
+      jobs[i].deployment = store_deployment (jobs[i].store);
+      jobs[i].cancellable = cancellable;
+      g_thread_pool_push (pool, &jobs[i], NULL);
+    }
+  /* waits for every job */
+  g_thread_pool_free (pool, FALSE, TRUE);
+
+  for (guint i = 0; i < stores->len; i++)
+    {
+      if (jobs[i].result != NULL)
+        {
+          apply_result (jobs[i].store, jobs[i].result);
+          load_result_free (jobs[i].result);
+        }
+      else if (ok)
+        {
+          g_propagate_error (error, jobs[i].error);
+          ok = FALSE;
+        }
+      else
+        g_clear_error (&jobs[i].error);
+    }
+  return ok;
+}
+
 gboolean
 cc_store_load (CcStore *self, GCancellable *cancellable, GError **error)
 {

@@ -1,9 +1,11 @@
-/* cc-application.c: the certconsole application: --deployment, app.about, app.quit. */
+/* cc-application.c: the certconsole application: --deployment, app.about, app.preferences,
+ * app.quit. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "cc-application.h"
+#include "cc-preferences-window.h"
 #include "cc-window.h"
 
 struct _CcApplication
@@ -127,6 +129,16 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (cc_preferences_window_new (parent)));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -143,6 +155,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -150,6 +163,7 @@ static void
 cc_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *find_accels[] = { "<Control>f", NULL };
   static const char *reload_accels[] = { "F5", "<Control>r", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
@@ -160,6 +174,8 @@ cc_application_startup (GApplication *app)
                                    app);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.reload", reload_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);

@@ -6,6 +6,9 @@
 
 #include "cc-window.h"
 #include "cc-window-private.h"
+#include "cc-overview-page.h"
+#include "cc-trust-matrix-page.h"
+#include "cc-certificate-actions.h"
 
 struct _CcWindow
 {
@@ -13,6 +16,8 @@ struct _CcWindow
 
   /* template widgets */
   AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;      /* cc-certificate-actions.c */
+  GMenuModel           *certificate_menu;   /* cc-certificate-actions.c */
   GtkSearchEntry       *search_entry;
   GtkStack             *main_stack;
   AdwStatusPage        *open_error_page;
@@ -33,12 +38,17 @@ struct _CcWindow
   GtkCustomSorter      *issued_to_sorter;
   GtkFilterListModel   *entry_filter_model;
   GtkSortListModel     *entry_sort_model;
+  CcOverviewPage       *overview_page;
+  GtkButton            *check_button;
+  GtkStack             *check_stack;
 
   char                 *deployment_path;
   CcDeployment         *deployment;
   GtkTreeListModel     *tree_model;
   CcStore              *store;          /* the one shown, or NULL */
   GError               *load_error;
+  GSettings            *settings;
+  GtkWindow            *trust_matrix_window;   /* weak */
 
   /* cancelled when the window goes away */
   GCancellable         *cancellable;
@@ -510,7 +520,9 @@ update_content_page (CcWindow *self)
   if (self->content_stack == NULL)
     return;
 
-  if (self->store == NULL)
+  if (self->store == NULL && cc_overview_page_get_scope (self->overview_page) != NULL)
+    page = "overview";
+  else if (self->store == NULL)
     page = "select";
   else if (self->loading)
     page = "loading";
@@ -624,6 +636,10 @@ sidebar_selection_changed_cb (CcWindow           *self,
   if (row != NULL)
     item = gtk_tree_list_row_get_item (row);
 
+  /* the deployment, a site or a pool: the overview of its servers */
+  cc_overview_page_set_scope (self->overview_page,
+                              CC_IS_DEPLOYMENT (item) || CC_IS_SITE (item) || CC_IS_POOL (item)
+                              ? item : NULL);
   show_store (self, CC_IS_STORE (item) ? CC_STORE (item) : NULL, FALSE);
 }
 
@@ -634,7 +650,19 @@ search_entry_stop_search_cb (CcWindow       *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
-/* The sidebar: site → pool → server → store rows. */
+/* The sidebar: the deployment's row (its overview), then site → pool → server → store rows. */
+
+static GListModel *
+dup_sidebar_root (CcDeployment *deployment)
+{
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GListStore) top = g_list_store_new (CC_TYPE_DEPLOYMENT);
+
+  g_list_store_append (top, deployment);
+  g_list_store_append (parts, top);
+  g_list_store_append (parts, deployment);
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts))));
+}
 
 static GListModel *
 create_child_model (gpointer item,
@@ -761,7 +789,13 @@ sidebar_bind_cb (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_widget_set_visible (count, CC_IS_STORE (item));
 
-  if (CC_IS_SITE (item))
+  if (CC_IS_DEPLOYMENT (item))
+    {
+      icon_name = "view-grid-symbolic";
+      title_text = _("All Servers");
+      subtitle_text = _("Overview of the deployment");
+    }
+  else if (CC_IS_SITE (item))
     {
       icon_name = "mark-location-symbolic";
       title_text = cc_site_get_name (CC_SITE (item));
@@ -852,11 +886,15 @@ deployment_opened_cb (GObject      *source,
     }
 
   self->deployment = g_steal_pointer (&deployment);
-  self->tree_model = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->deployment)),
+  self->tree_model = gtk_tree_list_model_new (dup_sidebar_root (self->deployment),
                                               FALSE, TRUE, create_child_model, NULL, NULL);
   gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  cc_overview_page_set_deployment (self->overview_page, self->deployment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trust-matrix", TRUE);
+  g_settings_set_string (self->settings, "last-deployment", self->deployment_path);
   gtk_stack_set_visible_child_name (self->main_stack, "deployment");
   update_content_page (self);
 
@@ -903,6 +941,69 @@ reload_action (GtkWidget  *widget,
 
   if (self->store != NULL)
     show_store (self, self->store, TRUE);
+}
+
+/* The header's Check Deployment button: the whole deployment's overview, checked again; while
+ * a check runs, it cancels it. */
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (cc_overview_page_get_running (self->overview_page))
+    cc_overview_page_cancel (self->overview_page);
+  else if (CC_IS_DEPLOYMENT (cc_overview_page_get_scope (self->overview_page)))
+    cc_overview_page_check (self->overview_page);
+  else
+    /* the deployment's own row comes first; selecting it starts the check */
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->sidebar_selection), 0, TRUE);
+}
+
+static void
+overview_running_cb (CcWindow       *self,
+                     GParamSpec     *pspec,
+                     CcOverviewPage *page)
+{
+  gboolean running = cc_overview_page_get_running (page);
+
+  gtk_stack_set_visible_child_name (self->check_stack, running ? "running" : "idle");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button),
+                               running ? _("Cancel the check of the servers")
+                                       : _("Check every server of the deployment"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  running ? _("Cancel Check") : _("Check Deployment"),
+                                  -1);
+}
+
+static void
+trust_matrix_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+  GtkWidget *window;
+
+  if (self->trust_matrix_window != NULL)
+    {
+      gtk_window_present (self->trust_matrix_window);
+      return;
+    }
+  if (self->deployment == NULL)
+    return;
+
+  window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), _("Trusted Roots"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 880, 640);
+  gtk_window_set_application (GTK_WINDOW (window),
+                              gtk_window_get_application (GTK_WINDOW (self)));
+  adw_window_set_content (ADW_WINDOW (window), cc_trust_matrix_page_new (self->deployment));
+  g_set_weak_pointer (&self->trust_matrix_window, GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* A menu on the column headers (right click) to show or hide every column but Issued To:
@@ -959,6 +1060,21 @@ cc_window_constructed (GObject *object)
   open_deployment (self);
 }
 
+static gboolean
+cc_window_close_request (GtkWindow *window)
+{
+  CcWindow *self = CC_WINDOW (window);
+  int width, height;
+
+  /* the size it had before it was maximized, for the next start */
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (cc_window_parent_class)->close_request (window);
+}
+
 static void
 cc_window_dispose (GObject *object)
 {
@@ -967,6 +1083,15 @@ cc_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
+
+  /* a check in flight is of no use once the window is gone */
+  if (self->overview_page != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->overview_page, self);
+      cc_overview_page_cancel (self->overview_page);
+    }
+  if (self->trust_matrix_window != NULL)
+    gtk_window_destroy (self->trust_matrix_window);
 
   /* the models below go away with the template: nothing to update any more */
   if (self->sidebar_selection != NULL)
@@ -981,6 +1106,8 @@ cc_window_dispose (GObject *object)
   g_clear_object (&self->deployment);
   g_clear_object (&self->load_cancellable);
   g_clear_error (&self->load_error);
+  g_clear_weak_pointer (&self->trust_matrix_window);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
 }
@@ -1054,6 +1181,7 @@ cc_window_class_init (CcWindowClass *klass)
   object_class->finalize = cc_window_finalize;
   object_class->get_property = cc_window_get_property;
   object_class->set_property = cc_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = cc_window_close_request;
 
   properties[PROP_DEPLOYMENT_PATH] =
     g_param_spec_string ("deployment-path", NULL, NULL,
@@ -1075,6 +1203,8 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/certconsole/CertConsole/cc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CcWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, certificate_menu);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, open_error_page);
@@ -1095,6 +1225,9 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, issued_to_sorter);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_filter_model);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, entry_sort_model);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, check_stack);
 
   gtk_widget_class_bind_template_callback (widget_class, sidebar_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
@@ -1124,6 +1257,9 @@ cc_window_class_init (CcWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "win.trust-matrix", NULL, trust_matrix_action);
+  _cc_certificate_actions_class_init (widget_class);
 }
 
 static void
@@ -1132,8 +1268,22 @@ cc_window_init (CcWindow *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   g_type_ensure (CC_TYPE_STORE_ENTRY);
+  g_type_ensure (CC_TYPE_OVERVIEW_PAGE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect_object (self->overview_page, "notify::running",
+                           G_CALLBACK (overview_running_cb), self, G_CONNECT_SWAPPED);
+  overview_running_cb (self, NULL, self->overview_page);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trust-matrix", FALSE);
 
   self->cancellable = g_cancellable_new ();
 
@@ -1144,6 +1294,7 @@ cc_window_init (CcWindow *self)
   gtk_list_view_set_factory (self->sidebar, factory);
 
   setup_column_menu (self);
+  _cc_certificate_actions_init (self);
 
   gtk_custom_sorter_set_sort_func (self->issued_to_sorter, issued_to_compare, NULL, NULL);
   gtk_column_view_sort_by_column (self->column_view, self->issued_to_column,
@@ -1234,4 +1385,22 @@ _cc_window_get_store (CcWindow *self)
   g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
 
   return self->store;
+}
+
+CcOverviewPage *
+_cc_window_get_overview_page (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->overview_page;
+}
+
+CcTrustMatrixPage *
+_cc_window_get_trust_matrix_page (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  if (self->trust_matrix_window == NULL)
+    return NULL;
+  return CC_TRUST_MATRIX_PAGE (adw_window_get_content (ADW_WINDOW (self->trust_matrix_window)));
 }
