@@ -20,6 +20,7 @@ static struct
   char          *tmpdir;
   char          *path;
   CcWindow      *window;
+  char          *opened_path;   /* made by New Deployment */
 } fixture;
 
 static const char * const demo_servers[] = {
@@ -78,7 +79,7 @@ after_paint_cb (GdkFrameClock *clock,
 /* Lets the window lay out and paint a few frames: while layout is pending, list rows and
  * snapshots are empty. With a path, takes a screenshot in the last frame's after-paint. */
 static FrameWait *
-wait_for_frames (CcWindow   *window,
+wait_for_frames (gpointer    window,
                  guint       n,
                  const char *screenshot_path)
 {
@@ -166,7 +167,7 @@ take_screenshot (FrameWait *wait)
 /* Saves the window as $CC_TEST_LOG_DIR/certconsole-<name>.png, a few frames after the last
  * change, and checks the picture is not blank. */
 static void
-save_screenshot (CcWindow   *window,
+save_screenshot (gpointer    window,
                  const char *name)
 {
   const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
@@ -779,6 +780,405 @@ test_open_error (void)
   g_assert_finalize_object (window);
 }
 
+/* ---- Open, New and Open Recent Deployment; the deployment opened last at start ---- */
+
+static gboolean
+window_not_busy (gpointer data)
+{
+  return !cc_window_get_busy (data);
+}
+
+static void
+wait_until (GSourceFunc  done,
+            gpointer     data,
+            const char  *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("waited %d s for %s", WAIT_SECONDS, what);
+  g_source_remove (id);
+}
+
+/* the console windows there are, in no particular order (borrowed) */
+static GPtrArray *
+list_windows (void)
+{
+  GPtrArray *windows = g_ptr_array_new ();
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture.app)); l; l = l->next)
+    if (CC_IS_WINDOW (l->data))
+      g_ptr_array_add (windows, l->data);
+  return windows;
+}
+
+static CcWindow *
+find_window_for (const char *path)
+{
+  g_autoptr(GPtrArray) windows = list_windows ();
+
+  for (guint i = 0; i < windows->len; i++)
+    if (g_strcmp0 (cc_window_get_deployment_path (windows->pdata[i]), path) == 0)
+      return windows->pdata[i];
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Opens (or creates) path as the folder chooser's answer does, expects the error dialog
+ * with heading and a body holding every one of texts, closes it, and checks that nothing
+ * changed: the folder, the windows, the recent deployments. */
+static void
+assert_open_fails (const char  *path,
+                   gboolean     create,
+                   const char  *heading,
+                   const char **texts,
+                   const char  *screenshot)
+{
+  g_autofree char *before = cc_test_snapshot_tree (path);
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) windows_before = list_windows ();
+  g_autoptr(GPtrArray) windows_after = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.certconsole.CertConsole");
+  g_auto(GStrv) recent_before = g_settings_get_strv (settings, "recent-deployments");
+  g_auto(GStrv) recent_after = NULL;
+  AdwMessageDialog *dialog;
+
+  g_assert_null (find_message_dialog ());
+  _cc_window_open_other (fixture.window, path, create);
+  g_assert_true (cc_window_get_busy (fixture.window));
+  wait_until (window_not_busy, fixture.window, "the deployment to open");
+
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog))
+                 == GTK_WINDOW (fixture.window));
+  for (guint i = 0; texts[i] != NULL; i++)
+    if (strstr (adw_message_dialog_get_body (dialog), texts[i]) == NULL)
+      g_error ("the error \"%s\" does not say \"%s\"", adw_message_dialog_get_body (dialog),
+               texts[i]);
+  g_assert_true (adw_message_dialog_has_response (dialog, "close"));
+  if (screenshot != NULL)
+    save_screenshot (dialog, screenshot);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (find_message_dialog ());
+
+  after = cc_test_snapshot_tree (path);
+  g_assert_cmpstr (after, ==, before);
+  windows_after = list_windows ();
+  g_assert_cmpuint (windows_after->len, ==, windows_before->len);
+  recent_after = g_settings_get_strv (settings, "recent-deployments");
+  g_assert_true (g_strv_equal ((const char * const *) recent_after,
+                               (const char * const *) recent_before));
+}
+
+static void
+test_open_other_errors (void)
+{
+  g_autofree char *empty = g_build_filename (fixture.tmpdir, "empty-folder", NULL);
+  g_autofree char *malformed = g_build_filename (fixture.tmpdir, "malformed", NULL);
+  g_autofree char *malformed_json = g_build_filename (malformed, "deployment.json", NULL);
+  g_autofree char *fixture_json = g_build_filename (fixture.path, "deployment.json", NULL);
+
+  /* a folder that holds no deployment: opened, never turned into one */
+  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
+  assert_open_fails (empty, FALSE, "Could Not Open the Deployment",
+                     (const char *[]) { empty, "deployment.json is missing", NULL },
+                     "open-deployment-error");
+  g_assert_false (g_file_test (fixture_json, G_FILE_TEST_IS_DIR));
+
+  /* a malformed deployment.json: the file, the line, and left as it was */
+  g_assert_cmpint (g_mkdir (malformed, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (malformed_json, "{\n  \"sites\": [\n    { \"name\": }\n",
+                                      -1, NULL));
+  assert_open_fails (malformed, FALSE, "Could Not Open the Deployment",
+                     (const char *[]) { malformed_json, ":3:", "it was not changed", NULL },
+                     NULL);
+
+  /* New on a folder that already holds a deployment: refused, the deployment untouched */
+  assert_open_fails (fixture.path, TRUE, "Could Not Create the Deployment",
+                     (const char *[]) { fixture.path, "already holds a deployment", NULL },
+                     NULL);
+}
+
+static gboolean
+chooser_has_file (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (data);
+
+  return file != NULL;
+}
+
+/* the menu's Open Recent items: their targets, in order */
+static GPtrArray *
+dup_recent_items (void)
+{
+  GtkPopoverMenu *popover;
+  GMenuModel *menu = NULL;
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  /* the primary menu's first section holds Open, New, then the Open Recent submenu */
+  {
+    GtkWidget *button = NULL;
+    g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
+    g_ptr_array_add (todo, fixture.window);
+    while (todo->len > 0 && button == NULL)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (todo, todo->len - 1);
+
+        if (GTK_IS_MENU_BUTTON (w) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (w)))
+          button = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (todo, c);
+      }
+    g_assert_nonnull (button);
+    popover = GTK_POPOVER_MENU (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+    menu = gtk_popover_menu_get_menu_model (popover);
+  }
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autoptr(GMenuModel) sub = g_menu_model_get_item_link (section, j,
+                                                                  G_MENU_LINK_SUBMENU);
+
+          for (int k = 0; sub != NULL && k < g_menu_model_get_n_items (sub); k++)
+            {
+              g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (
+                                             sub, k, G_MENU_ATTRIBUTE_TARGET,
+                                             G_VARIANT_TYPE_STRING);
+              g_autofree char *action = NULL;
+
+              g_assert_true (g_menu_model_get_item_attribute (sub, k, G_MENU_ATTRIBUTE_ACTION,
+                                                              "s", &action));
+              g_assert_cmpstr (action, ==, "win.open-recent");
+              g_assert_nonnull (target);
+              g_ptr_array_add (paths, g_variant_dup_string (target, NULL));
+            }
+        }
+    }
+  return paths;
+}
+
+static void
+test_open_other (void)
+{
+  g_autofree char *fresh = g_build_filename (fixture.tmpdir, "new-deployment", NULL);
+  g_autofree char *gone = g_build_filename (fixture.tmpdir, "gone", NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.certconsole.CertConsole");
+  g_autoptr(GPtrArray) recent = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(GFile) fresh_file = NULL;
+  GtkFileChooserNative *chooser;
+  CcWindow *window;
+  CcDeployment *deployment;
+
+  /* the window opened at start is the first recent deployment */
+  recent = dup_recent_items ();
+  g_assert_cmpuint (recent->len, ==, 1);
+  g_assert_cmpstr (recent->pdata[0], ==, fixture.path);
+  g_clear_pointer (&recent, g_ptr_array_unref);
+
+  /* New Deployment: a folder chooser, whose answer creates an empty deployment there */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.new-deployment",
+                                             NULL));
+  chooser = _cc_window_get_deployment_chooser (fixture.window);
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  g_assert_cmpstr (gtk_native_dialog_get_title (GTK_NATIVE_DIALOG (chooser)), ==,
+                   "New Deployment");
+  g_assert_cmpint (g_mkdir (fresh, 0755), ==, 0);
+  fresh_file = g_file_new_for_path (fresh);
+  /* the user goes into the new folder and presses Create: the chooser answers that folder */
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), fresh_file,
+                                                      NULL));
+  wait_until (chooser_has_file, chooser, "the folder chooser to settle");
+  {
+    g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+    g_assert_true (g_file_equal (chosen, fresh_file));
+  }
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
+  g_assert_null (_cc_window_get_deployment_chooser (fixture.window));
+  wait_until (window_not_busy, fixture.window, "the deployment to be created");
+  g_assert_null (find_message_dialog ());
+
+  /* in a window of its own; the first one stays */
+  window = find_window_for (fresh);
+  if (window == NULL)
+    {
+      g_autoptr(GPtrArray) all = list_windows ();
+
+      for (guint i = 0; i < all->len; i++)
+        g_test_message ("window on %s", cc_window_get_deployment_path (all->pdata[i]));
+      g_error ("no window on %s", fresh);
+    }
+  g_assert_true (window != fixture.window);
+  g_assert_true (find_window_for (fixture.path) == fixture.window);
+  wait_until_idle (window);
+  deployment = cc_window_get_deployment (window);
+  g_assert_nonnull (deployment);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (deployment)), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (_cc_window_get_main_stack (window)), ==,
+                   "deployment");
+  {
+    g_autofree char *json = g_build_filename (fresh, "deployment.json", NULL);
+    g_assert_true (g_file_test (json, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* remembered: first of the recent deployments, in every window's menu, and the last one */
+  recent = dup_recent_items ();
+  g_assert_cmpuint (recent->len, ==, 2);
+  g_assert_cmpstr (recent->pdata[0], ==, fresh);
+  g_assert_cmpstr (recent->pdata[1], ==, fixture.path);
+  g_clear_pointer (&recent, g_ptr_array_unref);
+  last = g_settings_get_string (settings, "last-deployment");
+  g_assert_cmpstr (last, ==, fresh);
+
+  /* Open on a deployment a window already shows: that window, no second one */
+  {
+    g_autoptr(GPtrArray) before = list_windows ();
+    g_autoptr(GPtrArray) after = NULL;
+
+    _cc_window_open_other (fixture.window, fresh, FALSE);
+    g_assert_false (cc_window_get_busy (fixture.window));
+    after = list_windows ();
+    g_assert_cmpuint (after->len, ==, before->len);
+  }
+
+  /* Open Recent on one that has gone since: the error, and it is offered no more */
+  g_assert_cmpint (g_mkdir (gone, 0755), ==, 0);
+  {
+    g_auto(GStrv) list = g_settings_get_strv (settings, "recent-deployments");
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) updated = NULL;
+
+    g_strv_builder_add (builder, gone);
+    g_strv_builder_addv (builder, (const char **) list);
+    updated = g_strv_builder_end (builder);
+    g_settings_set_strv (settings, "recent-deployments", (const char * const *) updated);
+  }
+  recent = dup_recent_items ();
+  g_assert_cmpuint (recent->len, ==, 3);
+  g_clear_pointer (&recent, g_ptr_array_unref);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.open-recent",
+                                             "s", gone));
+  wait_until (window_not_busy, fixture.window, "the recent deployment to open");
+  {
+    AdwMessageDialog *dialog = find_message_dialog ();
+
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Deployment");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), gone));
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
+  {
+    g_autofree char *json = g_build_filename (gone, "deployment.json", NULL);
+    g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  }
+  recent = dup_recent_items ();
+  g_assert_cmpuint (recent->len, ==, 2);
+  g_assert_cmpstr (recent->pdata[0], ==, fresh);
+  g_clear_pointer (&recent, g_ptr_array_unref);
+
+  /* Open Deployment: the same folder chooser, to open */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.open-deployment",
+                                             NULL));
+  chooser = _cc_window_get_deployment_chooser (fixture.window);
+  g_assert_nonnull (chooser);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  g_assert_cmpstr (gtk_native_dialog_get_title (GTK_NATIVE_DIALOG (chooser)), ==,
+                   "Open Deployment");
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (_cc_window_get_deployment_chooser (fixture.window));
+  g_assert_false (cc_window_get_busy (fixture.window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_pointer (&fixture.opened_path, g_free);
+  fixture.opened_path = g_steal_pointer (&fresh);
+}
+
+/* At start with no --deployment: the deployment opened last; if it has gone, an error with
+ * Open and New, and no demo made in its place. */
+static void
+test_last_deployment (void)
+{
+  g_autoptr(GPtrArray) windows = list_windows ();
+  CcWindow *window;
+
+  g_assert_nonnull (fixture.opened_path);
+  for (guint i = 0; i < windows->len; i++)
+    gtk_window_destroy (windows->pdata[i]);
+  g_clear_pointer (&windows, g_ptr_array_unref);
+
+  g_application_activate (G_APPLICATION (fixture.app));
+  windows = list_windows ();
+  g_assert_cmpuint (windows->len, ==, 1);
+  window = windows->pdata[0];
+  g_assert_cmpstr (cc_window_get_deployment_path (window), ==, fixture.opened_path);
+  wait_until_idle (window);
+  g_assert_nonnull (cc_window_get_deployment (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_pointer (&windows, g_ptr_array_unref);
+
+  /* gone since */
+  cc_test_rmrf (fixture.opened_path);
+  g_application_activate (G_APPLICATION (fixture.app));
+  windows = list_windows ();
+  g_assert_cmpuint (windows->len, ==, 1);
+  window = windows->pdata[0];
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  wait_until_idle (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (_cc_window_get_main_stack (window)), ==,
+                   "error");
+  g_assert_null (cc_window_get_deployment (window));
+  g_assert_false (g_file_test (fixture.opened_path, G_FILE_TEST_EXISTS));
+  save_screenshot (window, "last-deployment-gone");
+  assert_shows_label (GTK_WIDGET (window), "Open Deployment…");
+
+  /* New Deployment from there replaces the window that shows nothing */
+  {
+    g_autoptr(GPtrArray) after = NULL;
+    CcWindow *other;
+
+    fixture.window = g_object_ref (window);
+    _cc_window_open_other (window, fixture.opened_path, TRUE);
+    wait_until (window_not_busy, window, "the deployment to be created");
+    g_clear_object (&fixture.window);
+    after = list_windows ();
+    g_assert_cmpuint (after->len, ==, 1);
+    other = after->pdata[0];
+    g_assert_true (other != window);
+    g_assert_cmpstr (cc_window_get_deployment_path (other), ==, fixture.opened_path);
+    g_assert_nonnull (cc_window_get_deployment (other));
+    gtk_window_destroy (GTK_WINDOW (other));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -812,8 +1212,11 @@ main (int   argc,
   g_test_add_func ("/window/sort-by-date", test_sort_by_date);
   g_test_add_func ("/window/screenshot", test_screenshot);
   g_test_add_func ("/window/actions", test_actions);
+  g_test_add_func ("/window/open-other-errors", test_open_other_errors);
+  g_test_add_func ("/window/open-other", test_open_other);
   g_test_add_func ("/window/close", test_close);
   g_test_add_func ("/window/open-error", test_open_error);
+  g_test_add_func ("/window/last-deployment", test_last_deployment);
 
   ret = g_test_run ();
 
@@ -822,6 +1225,7 @@ main (int   argc,
   cc_test_rmrf (fixture.tmpdir);
   g_free (fixture.tmpdir);
   g_free (fixture.path);
+  g_free (fixture.opened_path);
 
   return ret;
 }

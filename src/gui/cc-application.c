@@ -1,5 +1,5 @@
-/* cc-application.c: the certconsole application: --deployment, app.about, app.preferences,
- * app.quit. */
+/* cc-application.c: the certconsole application: --deployment (else the deployment opened
+ * last), app.about, app.preferences, app.quit, the accelerators. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,10 +25,12 @@ static const GOptionEntry option_entries[] = {
 
 /* A window already showing path, if any: opening a deployment twice gives two windows
  * that would not see each other's changes. */
-static CcWindow *
-find_window (CcApplication *self,
-             const char    *path)
+CcWindow *
+cc_application_find_window (CcApplication *self,
+                            const char    *path)
 {
+  g_return_val_if_fail (CC_IS_APPLICATION (self), NULL);
+
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     {
       if (CC_IS_WINDOW (l->data)
@@ -38,19 +40,39 @@ find_window (CcApplication *self,
   return NULL;
 }
 
+/* path NULL: the deployment opened last (opened, never created: if it has gone, the window
+ * says so and offers Open and New), or the default one the first time. */
 static void
 open_deployment (CcApplication *self,
                  const char    *path)
 {
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *last = NULL;
   g_autofree char *default_path = NULL;
+  gboolean create_demo = TRUE;
   CcWindow *window;
 
   if (path == NULL)
-    path = default_path = cc_deployment_dup_default_path ();
+    {
+      settings = g_settings_new (APP_ID);
+      last = g_settings_get_string (settings, "last-deployment");
+      default_path = cc_deployment_dup_default_path ();
+      if (last[0] != '\0' && g_strcmp0 (last, default_path) != 0)
+        {
+          path = last;
+          create_demo = FALSE;
+        }
+      else
+        path = default_path;
+    }
 
-  window = find_window (self, path);
+  window = cc_application_find_window (self, path);
   if (window == NULL)
-    window = cc_window_new (self, path);
+    window = g_object_new (CC_TYPE_WINDOW,
+                           "application", self,
+                           "deployment-path", path,
+                           "create-demo", create_demo,
+                           NULL);
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -167,6 +189,8 @@ cc_application_startup (GApplication *app)
   static const char *find_accels[] = { "<Control>f", NULL };
   static const char *reload_accels[] = { "F5", "<Control>r", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *new_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (cc_application_parent_class)->startup (app);
 
@@ -179,6 +203,10 @@ cc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.reload", reload_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open-deployment",
+                                         open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-deployment",
+                                         new_accels);
 }
 
 static void

@@ -10,4 +10,9 @@ G_DECLARE_FINAL_TYPE (CcApplication, cc_application, CC, APPLICATION, AdwApplica
 
 CcApplication *cc_application_new (void);
 
+typedef struct _CcWindow CcWindow;
+/* the window showing the deployment in path (borrowed), or NULL */
+CcWindow      *cc_application_find_window (CcApplication *self,
+                                           const char    *path);
+
 G_END_DECLS

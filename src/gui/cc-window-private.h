@@ -24,4 +24,13 @@ CcOverviewPage *_cc_window_get_overview_page (CcWindow *self);
 /* the Trusted Roots window's page (win.trust-matrix), or NULL while it is not open */
 CcTrustMatrixPage *_cc_window_get_trust_matrix_page (CcWindow *self);
 
+/* Open (create FALSE) or New Deployment (create TRUE) on path, as when the folder chooser
+ * answers: off the main loop ("busy" meanwhile); an AdwMessageDialog with the core's message
+ * on failure, else the deployment's window is presented */
+void               _cc_window_open_other     (CcWindow   *self,
+                                              const char *path,
+                                              gboolean    create);
+/* the Open or New Deployment folder chooser while it is open (borrowed, nullable) */
+GtkFileChooserNative *_cc_window_get_deployment_chooser (CcWindow *self);
+
 G_END_DECLS

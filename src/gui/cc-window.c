@@ -41,6 +41,7 @@ struct _CcWindow
   CcOverviewPage       *overview_page;
   GtkButton            *check_button;
   GtkStack             *check_stack;
+  GMenu                *recent_menu;
 
   char                 *deployment_path;
   CcDeployment         *deployment;
@@ -49,6 +50,8 @@ struct _CcWindow
   GError               *load_error;
   GSettings            *settings;
   GtkWindow            *trust_matrix_window;   /* weak */
+  /* the Open or New Deployment folder chooser, while it is open */
+  GtkFileChooserNative *deployment_chooser;
 
   /* cancelled when the window goes away */
   GCancellable         *cancellable;
@@ -57,6 +60,10 @@ struct _CcWindow
 
   guint                 opening : 1;
   guint                 loading : 1;
+  /* create the demo topology when deployment_path holds no deployment yet */
+  guint                 create_demo : 1;
+  /* Open or New Deployment, off the main loop */
+  guint                 opening_other : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CcWindow, cc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -66,6 +73,7 @@ enum {
   PROP_DEPLOYMENT_PATH,
   PROP_DEPLOYMENT,
   PROP_BUSY,
+  PROP_CREATE_DEMO,
   N_PROPS
 };
 
@@ -93,7 +101,7 @@ set_busy (CcWindow *self,
           gboolean  opening,
           gboolean  loading)
 {
-  gboolean was_busy = self->opening || self->loading;
+  gboolean was_busy = cc_window_get_busy (self);
 
   self->opening = !!opening;
   self->loading = !!loading;
@@ -101,7 +109,7 @@ set_busy (CcWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload",
                                  self->store != NULL && !self->loading);
 
-  if (was_busy != (self->opening || self->loading))
+  if (was_busy != cc_window_get_busy (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -862,6 +870,86 @@ sidebar_unbind_cb (GtkSignalListItemFactory *factory,
 
 /* Opening the deployment. */
 
+#define MAX_RECENT_DEPLOYMENTS 8
+
+/* The deployment's folder first in the recent-deployments setting, once. */
+static void
+remember_deployment (CcWindow   *self,
+                     const char *path)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-deployments");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_DEPLOYMENTS; i++)
+    {
+      if (g_strcmp0 (recent[i], path) != 0)
+        {
+          g_strv_builder_add (builder, recent[i]);
+          n++;
+        }
+    }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-deployments", (const char * const *) updated);
+  g_settings_set_string (self->settings, "last-deployment", path);
+}
+
+static void
+forget_deployment (CcWindow   *self,
+                   const char *path)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-deployments");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  for (guint i = 0; recent[i] != NULL; i++)
+    if (g_strcmp0 (recent[i], path) != 0)
+      g_strv_builder_add (builder, recent[i]);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-deployments", (const char * const *) updated);
+}
+
+/* The primary menu's Open Recent submenu, from the setting. */
+static void
+update_recent_menu (CcWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-deployments");
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *label = dup_display_path (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+static void
+show_deployment (CcWindow     *self,
+                 CcDeployment *deployment)
+{
+  g_set_object (&self->deployment, deployment);
+  self->tree_model = gtk_tree_list_model_new (dup_sidebar_root (self->deployment),
+                                              FALSE, TRUE, create_child_model, NULL, NULL);
+  gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  cc_overview_page_set_deployment (self->overview_page, self->deployment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trust-matrix", TRUE);
+  remember_deployment (self, self->deployment_path);
+  gtk_stack_set_visible_child_name (self->main_stack, "deployment");
+  update_content_page (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
+  set_busy (self, FALSE, self->loading);
+}
+
 static void
 deployment_opened_cb (GObject      *source,
                       GAsyncResult *result,
@@ -871,7 +959,10 @@ deployment_opened_cb (GObject      *source,
   g_autoptr(CcDeployment) deployment = NULL;
   g_autoptr(GError) error = NULL;
 
-  deployment = cc_deployment_open_or_create_demo_finish (result, &error);
+  if (self->create_demo)
+    deployment = cc_deployment_open_or_create_demo_finish (result, &error);
+  else
+    deployment = cc_deployment_open_finish (result, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -885,21 +976,7 @@ deployment_opened_cb (GObject      *source,
       return;
     }
 
-  self->deployment = g_steal_pointer (&deployment);
-  self->tree_model = gtk_tree_list_model_new (dup_sidebar_root (self->deployment),
-                                              FALSE, TRUE, create_child_model, NULL, NULL);
-  gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
-  cc_overview_page_set_deployment (self->overview_page, self->deployment);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trust-matrix", TRUE);
-  g_settings_set_string (self->settings, "last-deployment", self->deployment_path);
-  gtk_stack_set_visible_child_name (self->main_stack, "deployment");
-  update_content_page (self);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
-  set_busy (self, FALSE, self->loading);
+  show_deployment (self, deployment);
 }
 
 static void
@@ -909,11 +986,254 @@ open_deployment (CcWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, display_path);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), self->deployment_path);
+
+  /* already open (Open or New Deployment in another window) */
+  if (self->deployment != NULL)
+    {
+      show_deployment (self, self->deployment);
+      return;
+    }
+
   gtk_stack_set_visible_child_name (self->main_stack, "opening");
   set_busy (self, TRUE, self->loading);
 
-  cc_deployment_open_or_create_demo_async (self->deployment_path, self->cancellable,
-                                           deployment_opened_cb, g_object_ref (self));
+  if (self->create_demo)
+    cc_deployment_open_or_create_demo_async (self->deployment_path, self->cancellable,
+                                             deployment_opened_cb, g_object_ref (self));
+  else
+    cc_deployment_open_async (self->deployment_path, self->cancellable,
+                              deployment_opened_cb, g_object_ref (self));
+}
+
+/* Open, New and Open Recent Deployment: the folder is opened (or created) off the main loop
+ * first; a failure is shown in a dialog with the core's message and changes nothing; a
+ * deployment that opens gets a window of its own (or the one already showing it), which
+ * replaces this one when this one shows no deployment. */
+
+typedef struct
+{
+  CcWindow *self;
+  char     *path;
+  gboolean  create;
+  gboolean  recent;
+} OpenOtherData;
+
+static void
+open_other_data_free (OpenOtherData *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->path);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenOtherData, open_other_data_free)
+
+static void
+present_deployment (CcWindow     *self,
+                    CcDeployment *deployment)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  const char *path = cc_deployment_get_path (deployment);
+  CcWindow *window = NULL;
+  CcWindow *failed = NULL;
+
+  if (app != NULL)
+    window = cc_application_find_window (CC_APPLICATION (app), path);
+  /* one that could not open it (it had gone, and New made it again) gives way */
+  if (window != NULL && window->deployment == NULL && !window->opening)
+    {
+      failed = window;
+      window = NULL;
+    }
+  if (window == NULL)
+    window = g_object_new (CC_TYPE_WINDOW,
+                           "application", app,
+                           "deployment-path", path,
+                           "deployment", deployment,
+                           NULL);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (failed != NULL)
+    gtk_window_destroy (GTK_WINDOW (failed));
+  if (self != failed && self->deployment == NULL && !self->opening)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+other_deployment_opened_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(OpenOtherData) data = user_data;
+  CcWindow *self = data->self;
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (data->create)
+    deployment = cc_deployment_create_finish (result, &error);
+  else
+    deployment = cc_deployment_open_finish (result, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->opening_other = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  if (deployment == NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      g_debug ("%s %s failed: %s", data->create ? "Creating" : "Opening", data->path,
+               error->message);
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+                 GTK_WINDOW (self),
+                 data->create ? _("Could Not Create the Deployment")
+                              : _("Could Not Open the Deployment"),
+                 error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+
+      /* a recent deployment that has gone is offered no more */
+      if (data->recent && g_error_matches (error, CC_ERROR, CC_ERROR_NOT_A_DEPLOYMENT))
+        forget_deployment (self, data->path);
+      return;
+    }
+
+  present_deployment (self, deployment);
+}
+
+static void
+open_other (CcWindow   *self,
+            const char *path,
+            gboolean    create,
+            gboolean    recent)
+{
+  OpenOtherData *data;
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  CcWindow *window;
+
+  /* already open: that window, not a second one that would not see its changes */
+  if (!create && app != NULL
+      && (window = cc_application_find_window (CC_APPLICATION (app), canonical)) != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  data = g_new0 (OpenOtherData, 1);
+  data->self = g_object_ref (self);
+  data->path = g_steal_pointer (&canonical);
+  data->create = create;
+  data->recent = recent;
+
+  self->opening_other = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (create)
+    cc_deployment_create_async (data->path, FALSE, self->cancellable,
+                                other_deployment_opened_cb, data);
+  else
+    cc_deployment_open_async (data->path, self->cancellable, other_deployment_opened_cb, data);
+}
+
+void
+_cc_window_open_other (CcWindow   *self,
+                       const char *path,
+                       gboolean    create)
+{
+  g_return_if_fail (CC_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  open_other (self, path, create, FALSE);
+}
+
+static void
+deployment_chooser_response_cb (GtkNativeDialog *chooser,
+                                int              response,
+                                CcWindow        *self)
+{
+  gboolean create = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "create"));
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    path = g_file_get_path (file);
+
+  if (self->deployment_chooser == GTK_FILE_CHOOSER_NATIVE (chooser))
+    {
+      gtk_native_dialog_destroy (chooser);
+      g_clear_object (&self->deployment_chooser);
+    }
+
+  if (path != NULL)
+    open_other (self, path, create, FALSE);
+}
+
+static void
+show_deployment_chooser (CcWindow *self,
+                         gboolean  create)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (create ? _("New Deployment") : _("Open Deployment"),
+                                         GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                         create ? _("_Create") : _("_Open"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "create", GINT_TO_POINTER (create));
+
+  /* next to the deployment shown: others are usually its siblings */
+  if (self->deployment_path != NULL)
+    {
+      g_autoptr(GFile) current = g_file_new_for_path (self->deployment_path);
+      g_autoptr(GFile) parent = g_file_get_parent (current);
+
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), parent, NULL);
+    }
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (deployment_chooser_response_cb),
+                           self, 0);
+  if (self->deployment_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->deployment_chooser));
+  g_set_object (&self->deployment_chooser, chooser);
+  g_object_unref (chooser);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+GtkFileChooserNative *
+_cc_window_get_deployment_chooser (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->deployment_chooser;
+}
+
+static void
+open_deployment_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  show_deployment_chooser (CC_WINDOW (widget), FALSE);
+}
+
+static void
+new_deployment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  show_deployment_chooser (CC_WINDOW (widget), TRUE);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  open_other (CC_WINDOW (widget), g_variant_get_string (parameter, NULL), FALSE, TRUE);
 }
 
 /* Actions. */
@@ -1107,6 +1427,9 @@ cc_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_error (&self->load_error);
   g_clear_weak_pointer (&self->trust_matrix_window);
+  if (self->deployment_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->deployment_chooser));
+  g_clear_object (&self->deployment_chooser);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
@@ -1145,6 +1468,10 @@ cc_window_get_property (GObject    *object,
       g_value_set_boolean (value, cc_window_get_busy (self));
       break;
 
+    case PROP_CREATE_DEMO:
+      g_value_set_boolean (value, self->create_demo);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1163,6 +1490,14 @@ cc_window_set_property (GObject      *object,
     case PROP_DEPLOYMENT_PATH:
       g_free (self->deployment_path);
       self->deployment_path = g_value_dup_string (value);
+      break;
+
+    case PROP_DEPLOYMENT:
+      g_set_object (&self->deployment, g_value_get_object (value));
+      break;
+
+    case PROP_CREATE_DEMO:
+      self->create_demo = g_value_get_boolean (value);
       break;
 
     default:
@@ -1188,15 +1523,24 @@ cc_window_class_init (CcWindowClass *klass)
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /* construct-only: a deployment already open (Open or New Deployment) */
   properties[PROP_DEPLOYMENT] =
     g_param_spec_object ("deployment", NULL, NULL,
                          CC_TYPE_DEPLOYMENT,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
+                         | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL,
                           FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* FALSE: a deployment that is not there is an error, not a demo to create (the one opened
+   * last, at start) */
+  properties[PROP_CREATE_DEMO] =
+    g_param_spec_boolean ("create-demo", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1228,6 +1572,7 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, check_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, check_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, recent_menu);
 
   gtk_widget_class_bind_template_callback (widget_class, sidebar_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
@@ -1259,6 +1604,11 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.check", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "win.trust-matrix", NULL, trust_matrix_action);
+  gtk_widget_class_install_action (widget_class, "win.open-deployment", NULL,
+                                   open_deployment_action);
+  gtk_widget_class_install_action (widget_class, "win.new-deployment", NULL,
+                                   new_deployment_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   _cc_certificate_actions_class_init (widget_class);
 }
 
@@ -1278,6 +1628,9 @@ cc_window_init (CcWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_object (self->settings, "changed::recent-deployments",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
 
   g_signal_connect_object (self->overview_page, "notify::running",
                            G_CALLBACK (overview_running_cb), self, G_CONNECT_SWAPPED);
@@ -1336,7 +1689,7 @@ cc_window_get_busy (CcWindow *self)
 {
   g_return_val_if_fail (CC_IS_WINDOW (self), FALSE);
 
-  return self->opening || self->loading;
+  return self->opening || self->loading || self->opening_other;
 }
 
 GtkListView *
