@@ -733,6 +733,190 @@ test_actions (void)
   }
 }
 
+/* The shortcuts window lists every accelerator there is, and each one it lists is bound:
+ * application accelerators to an action the window has, the certificate list's keys to its
+ * shortcut controller. */
+
+static gboolean
+trigger_matches (GtkShortcutTrigger *trigger,
+                 GtkShortcutTrigger *wanted)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_matches (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                            wanted)
+           || trigger_matches (gtk_alternative_trigger_get_second (
+                                 GTK_ALTERNATIVE_TRIGGER (trigger)), wanted);
+  return gtk_shortcut_trigger_equal (trigger, wanted);
+}
+
+/* the certificate list's shortcuts (a new array of borrowed GtkShortcut) */
+static GPtrArray *
+list_view_shortcuts (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GPtrArray *shortcuts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        g_ptr_array_add (shortcuts, g_list_model_get_item (G_LIST_MODEL (controller), j));
+    }
+  return shortcuts;
+}
+
+static void
+collect_shortcuts (GtkWidget *widget,
+                   GPtrArray *out)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_shortcuts (c, out);
+}
+
+static void
+test_shortcuts (void)
+{
+  GtkApplication *app = GTK_APPLICATION (fixture.app);
+  GtkShortcutsWindow *overlay =
+    gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture.window));
+  GtkWidget *column_view = GTK_WIDGET (_cc_window_get_column_view (fixture.window));
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) list_shortcuts = list_view_shortcuts (column_view);
+  g_autoptr(GHashTable) listed_actions = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                g_free, NULL);
+  g_autoptr(GPtrArray) listed_triggers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) app_actions = gtk_application_list_action_descriptions (app);
+
+  g_assert_nonnull (overlay);
+  collect_shortcuts (GTK_WIDGET (overlay), listed);
+  g_assert_cmpuint (listed->len, >=, 10);
+
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *action_name = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (listed->pdata[i], "title", &title, "action-name", &action_name,
+                    "accelerator", &accelerator, NULL);
+      g_assert_nonnull (title);
+      g_assert_cmpstr (title, !=, "");
+
+      if (action_name != NULL)
+        {
+          g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, action_name);
+
+          /* show-help-overlay's Ctrl+? comes from GtkApplication itself */
+          if (g_strcmp0 (action_name, "win.show-help-overlay") != 0)
+            {
+              if (accels == NULL || accels[0] == NULL)
+                g_error ("\"%s\" (%s) has no accelerator", title, action_name);
+              for (guint j = 0; accels[j] != NULL; j++)
+                {
+                  g_auto(GStrv) actions = gtk_application_get_actions_for_accel (app, accels[j]);
+
+                  g_assert_true (g_strv_contains ((const char * const *) actions, action_name));
+                }
+            }
+          /* an action of the application or of the window, under that name */
+          if (g_str_has_prefix (action_name, "app."))
+            g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), action_name + 4));
+          else if (g_strcmp0 (action_name, "win.show-help-overlay") == 0)
+            g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.window),
+                                                      "show-help-overlay"));
+          else if (g_str_has_prefix (action_name, "win."))
+            {
+              /* the window's own actions: activating one finds it */
+              g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window),
+                                                         action_name, NULL));
+              if (_cc_window_get_deployment_chooser (fixture.window) != NULL)
+                {
+                  GtkNativeDialog *chooser =
+                    GTK_NATIVE_DIALOG (_cc_window_get_deployment_chooser (fixture.window));
+
+                  gtk_native_dialog_hide (chooser);
+                  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+                }
+              wait_until_idle (fixture.window);
+            }
+          else
+            g_assert_cmpstr (action_name, ==, "window.close");
+          g_hash_table_add (listed_actions, g_strdup (action_name));
+        }
+      else
+        {
+          g_auto(GStrv) keys = NULL;
+
+          g_assert_nonnull (accelerator);
+          keys = g_strsplit (accelerator, " ", -1);
+          for (guint j = 0; keys[j] != NULL; j++)
+            {
+              GtkShortcutTrigger *wanted = gtk_shortcut_trigger_parse_string (keys[j]);
+              gboolean bound = FALSE;
+
+              g_assert_nonnull (wanted);
+              g_ptr_array_add (listed_triggers, wanted);
+
+              /* Enter is the list's own activation, which views the certificate */
+              if (g_strcmp0 (keys[j], "Return") == 0)
+                {
+                  bound = g_signal_has_handler_pending (column_view,
+                                                        g_signal_lookup ("activate",
+                                                                         GTK_TYPE_COLUMN_VIEW),
+                                                        0, FALSE);
+                }
+              for (guint k = 0; k < list_shortcuts->len && !bound; k++)
+                bound = trigger_matches (gtk_shortcut_get_trigger (list_shortcuts->pdata[k]),
+                                         wanted);
+              if (!bound)
+                g_error ("\"%s\" lists %s, which the certificate list does not bind", title,
+                         keys[j]);
+            }
+        }
+    }
+
+  /* the other way round: every accelerator there is, is listed */
+  for (guint i = 0; app_actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, app_actions[i]);
+
+      if (accels[0] != NULL && !g_hash_table_contains (listed_actions, app_actions[i]))
+        g_error ("%s (%s) is not in the shortcuts window", app_actions[i], accels[0]);
+    }
+  for (guint k = 0; k < list_shortcuts->len; k++)
+    {
+      GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (list_shortcuts->pdata[k]);
+      g_autofree char *text = gtk_shortcut_trigger_to_string (trigger);
+      gboolean listed_here = FALSE;
+
+      for (guint j = 0; j < listed_triggers->len && !listed_here; j++)
+        listed_here = trigger_matches (trigger, listed_triggers->pdata[j]);
+      /* the keypad's Delete is Delete */
+      if (!listed_here && g_strcmp0 (text, "KP_Delete") != 0)
+        g_error ("the certificate list's %s is not in the shortcuts window", text);
+    }
+
+  /* and they do what they say: Ctrl+F's action focuses the search, Ctrl+O's opens the
+   * folder chooser */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.find", NULL));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (_cc_window_get_search_entry (fixture.window)))
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture.window)),
+                                            GTK_WIDGET (_cc_window_get_search_entry (
+                                                          fixture.window))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.open-deployment",
+                                             NULL));
+  g_assert_nonnull (_cc_window_get_deployment_chooser (fixture.window));
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (_cc_window_get_deployment_chooser (fixture.window)));
+  g_signal_emit_by_name (_cc_window_get_deployment_chooser (fixture.window), "response",
+                         GTK_RESPONSE_CANCEL);
+  g_assert_null (_cc_window_get_deployment_chooser (fixture.window));
+}
+
 static void
 test_close (void)
 {
@@ -1212,6 +1396,7 @@ main (int   argc,
   g_test_add_func ("/window/sort-by-date", test_sort_by_date);
   g_test_add_func ("/window/screenshot", test_screenshot);
   g_test_add_func ("/window/actions", test_actions);
+  g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/open-other-errors", test_open_other_errors);
   g_test_add_func ("/window/open-other", test_open_other);
   g_test_add_func ("/window/close", test_close);
