@@ -687,6 +687,71 @@ test_screenshot (void)
   save_screenshot (fixture.window, "main-window");
 }
 
+/* A narrow window (a phone, a tiled half screen): the tree and the content one at a time,
+ * a back button between them, and a header that fits. */
+static void
+test_narrow (void)
+{
+  AdwLeaflet *leaflet = _cc_window_get_leaflet (fixture.window);
+  GtkWidget *back = _cc_window_get_back_button (fixture.window);
+  GtkWidget *column_view = GTK_WIDGET (_cc_window_get_column_view (fixture.window));
+  GtkWidget *sidebar = GTK_WIDGET (_cc_window_get_sidebar (fixture.window));
+  g_autoptr(FrameWait) frames = NULL;
+
+  /* wide: side by side, no back button */
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_mapped (sidebar));
+  g_assert_true (gtk_widget_get_mapped (column_view));
+
+  /* GNOME's window buttons (GTK's own default adds minimize and maximize) */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 400, 720);
+  frames = wait_for_frames (fixture.window, 4, NULL);
+  g_clear_pointer (&frames, frame_wait_free);
+  /* really that narrow: nothing in the header or the content holds the window wider */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), <=, 400);
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+
+  /* the store selected before: its certificates, with a way back */
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_mapped (column_view));
+  g_assert_false (gtk_widget_get_mapped (sidebar));
+  g_assert_cmpint (gtk_widget_get_width (column_view), >, 300);
+  g_assert_cmpstr (get_content_page (), ==, "certificates");
+  save_screenshot (fixture.window, "narrow-store");
+
+  /* back: the tree, full width */
+  g_signal_emit_by_name (back, "clicked");
+  frames = wait_for_frames (fixture.window, 3, NULL);
+  g_clear_pointer (&frames, frame_wait_free);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_mapped (sidebar));
+  assert_shows_label (sidebar, "edge01.contoso.com");
+  save_screenshot (fixture.window, "narrow-tree");
+
+  /* choosing a store goes to its certificates */
+  select_store ("edge02.contoso.com", CC_STORE_PERSONAL);
+  wait_until_idle (fixture.window);
+  frames = wait_for_frames (fixture.window, 2, NULL);
+  g_clear_pointer (&frames, frame_wait_free);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
+  g_assert_true (gtk_widget_get_visible (back));
+
+  /* wide again */
+  gtk_settings_reset_property (gtk_settings_get_default (), "gtk-decoration-layout");
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
+  frames = wait_for_frames (fixture.window, 4, NULL);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_false (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_get_mapped (sidebar));
+  g_assert_true (gtk_widget_get_mapped (column_view));
+  select_store ("edge01.contoso.com", CC_STORE_PERSONAL);
+  wait_until_idle (fixture.window);
+}
+
 static void
 test_actions (void)
 {
@@ -1395,6 +1460,7 @@ main (int   argc,
   g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/sort-by-date", test_sort_by_date);
   g_test_add_func ("/window/screenshot", test_screenshot);
+  g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/actions", test_actions);
   g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/open-other-errors", test_open_other_errors);

@@ -24,6 +24,10 @@ CcOverviewPage *_cc_window_get_overview_page (CcWindow *self);
 /* the Trusted Roots window's page (win.trust-matrix), or NULL while it is not open */
 CcTrustMatrixPage *_cc_window_get_trust_matrix_page (CcWindow *self);
 
+/* the tree and the content side by side, or one at a time in a narrow window ("sidebar",
+ * "content"); the header's back button from the content to the tree */
+AdwLeaflet        *_cc_window_get_leaflet    (CcWindow   *self);
+GtkWidget         *_cc_window_get_back_button (CcWindow  *self);
 /* Open (create FALSE) or New Deployment (create TRUE) on path, as when the folder chooser
  * answers: off the main loop ("busy" meanwhile); an AdwMessageDialog with the core's message
  * on failure, else the deployment's window is presented */

@@ -42,6 +42,9 @@ struct _CcWindow
   GtkButton            *check_button;
   GtkStack             *check_stack;
   GMenu                *recent_menu;
+  AdwLeaflet           *leaflet;
+  GtkButton            *back_button;
+  guint                 back_button_idle;
 
   char                 *deployment_path;
   CcDeployment         *deployment;
@@ -633,6 +636,64 @@ show_store (CcWindow *self,
   cc_store_load_async (store, self->load_cancellable, store_loaded_cb, data);
 }
 
+/* Narrow windows: the leaflet shows the tree or the content, one at a time, with a back
+ * button (the header's squeezers keep what fits: the check as an icon, the certificate
+ * actions' menu only, a shorter search). */
+static gboolean
+update_back_button (gpointer user_data)
+{
+  CcWindow *self = user_data;
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean on_content = g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet),
+                                   "content") == 0;
+
+  self->back_button_idle = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), folded && on_content);
+  return G_SOURCE_REMOVE;
+}
+
+/* the leaflet folds while it is being allocated: the header changes after that frame */
+static void
+leaflet_changed_cb (CcWindow *self)
+{
+  if (self->back_button_idle == 0)
+    self->back_button_idle = g_idle_add_full (G_PRIORITY_DEFAULT, update_back_button, self,
+                                              NULL);
+}
+
+/* also when not folded: a window made narrow then shows what was selected */
+static void
+show_content (CcWindow *self)
+{
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+back_clicked_cb (CcWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Enter on a row, or a click on the row already selected, in a narrow window */
+static void
+sidebar_activate_cb (CcWindow    *self,
+                     guint        position,
+                     GtkListView *list_view)
+{
+  if (gtk_single_selection_get_selected_item (self->sidebar_selection) != NULL)
+    show_content (self);
+}
+
+static void
+sidebar_released_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     CcWindow        *self)
+{
+  sidebar_activate_cb (self, 0, self->sidebar);
+}
+
 static void
 sidebar_selection_changed_cb (CcWindow           *self,
                               GParamSpec         *pspec,
@@ -649,6 +710,8 @@ sidebar_selection_changed_cb (CcWindow           *self,
                               CC_IS_DEPLOYMENT (item) || CC_IS_SITE (item) || CC_IS_POOL (item)
                               ? item : NULL);
   show_store (self, CC_IS_STORE (item) ? CC_STORE (item) : NULL, FALSE);
+  if (item != NULL)
+    show_content (self);
 }
 
 static void
@@ -1400,6 +1463,7 @@ cc_window_dispose (GObject *object)
 {
   CcWindow *self = CC_WINDOW (object);
 
+  g_clear_handle_id (&self->back_button_idle, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -1573,8 +1637,13 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcWindow, check_button);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, check_stack);
   gtk_widget_class_bind_template_child (widget_class, CcWindow, recent_menu);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CcWindow, back_button);
 
   gtk_widget_class_bind_template_callback (widget_class, sidebar_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_filter_items_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_icon_name);
@@ -1645,6 +1714,16 @@ cc_window_init (CcWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (sidebar_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (sidebar_unbind_cb), NULL);
   gtk_list_view_set_factory (self->sidebar, factory);
+
+  /* a click on the row already selected, in a narrow window, shows its content again */
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect_object (click, "released", G_CALLBACK (sidebar_released_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->sidebar), GTK_EVENT_CONTROLLER (click));
+  }
+  leaflet_changed_cb (self);
 
   setup_column_menu (self);
   _cc_certificate_actions_init (self);
@@ -1738,6 +1817,22 @@ _cc_window_get_store (CcWindow *self)
   g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
 
   return self->store;
+}
+
+AdwLeaflet *
+_cc_window_get_leaflet (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return self->leaflet;
+}
+
+GtkWidget *
+_cc_window_get_back_button (CcWindow *self)
+{
+  g_return_val_if_fail (CC_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->back_button);
 }
 
 CcOverviewPage *
