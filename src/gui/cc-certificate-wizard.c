@@ -358,6 +358,26 @@ add_note (GtkWidget  *group,
   return label;
 }
 
+/* rows in a card, as AdwPreferencesGroup draws its own */
+static GtkWidget *
+new_boxed_list (void)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  return list;
+}
+
+static void
+list_clear (GtkWidget *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+}
+
 /* ---- file choosers ---- */
 
 static void
@@ -1010,7 +1030,7 @@ static void
 sans_changed (CcCertificateWizard *self)
 {
   unregister_prefix (self, "remove-san:");
-  cc_gui_box_clear (self->sans_box);
+  list_clear (self->sans_box);
 
   for (guint i = 0; i < self->sans->len; i++)
     {
@@ -1030,7 +1050,7 @@ sans_changed (CcCertificateWizard *self)
       g_object_set_data_full (G_OBJECT (remove), "san", g_strdup (name), g_free);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_san_clicked_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
-      gtk_box_append (GTK_BOX (self->sans_box), row);
+      gtk_list_box_append (GTK_LIST_BOX (self->sans_box), row);
       register_widget (self, id, remove);
     }
   if (self->sans->len == 0)
@@ -1039,7 +1059,7 @@ sans_changed (CcCertificateWizard *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      _("No subject alternative name besides the subject"));
-      gtk_box_append (GTK_BOX (self->sans_box), row);
+      gtk_list_box_append (GTK_LIST_BOX (self->sans_box), row);
     }
   update_buttons (self);
 }
@@ -1195,8 +1215,7 @@ build_request_pages (CcCertificateWizard *self)
                        "to reach this component."));
   add_entry (self, group, "subject", _("Subject name"), NULL);
   group = add_group (page, _("Subject Alternative Names"), NULL);
-  self->sans_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_add_css_class (self->sans_box, "boxed-list");
+  self->sans_box = new_boxed_list ();
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->sans_box);
   group = add_group (page, NULL, NULL);
   entry = add_entry (self, group, "san-entry", _("Add a subject alternative name"), NULL);
@@ -1268,8 +1287,7 @@ build_request_pages (CcCertificateWizard *self)
   group = add_group (page, _("Request Summary"),
                      _("Nothing has been written yet. Pressing Create makes the private key and "
                        "the request on this server."));
-  self->summary_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_add_css_class (self->summary_box, "boxed-list");
+  self->summary_box = new_boxed_list ();
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->summary_box);
 }
 
@@ -1366,7 +1384,7 @@ add_summary_row (GtkWidget  *box,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL && value[0] != '\0'
                                                      ? value : "—");
-  gtk_box_append (GTK_BOX (box), row);
+  gtk_list_box_append (GTK_LIST_BOX (box), row);
 }
 
 static GStrv
@@ -1399,7 +1417,7 @@ enter_request_summary (CcCertificateWizard *self)
   if (!get_chosen_interface (self, &iface))
     return;
 
-  cc_gui_box_clear (self->summary_box);
+  list_clear (self->summary_box);
   add_summary_row (self->summary_box, _("Server"), cc_server_get_fqdn (self->server));
   add_summary_row (self->summary_box, _("Component"), cc_interface_get_display_name (iface));
   add_summary_row (self->summary_box, _("Friendly name"), name);
@@ -1494,8 +1512,7 @@ build_chain_pages (CcCertificateWizard *self)
   group = add_group (page, _("Certificates Found"),
                      _("Nothing has been written yet. Pressing Import puts each certificate "
                        "where it says."));
-  self->chain_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_widget_add_css_class (self->chain_box, "boxed-list");
+  self->chain_box = new_boxed_list ();
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->chain_box);
 }
 
@@ -1507,7 +1524,7 @@ enter_chain_found (CcCertificateWizard *self)
 
   g_ptr_array_add (servers, NULL);
   on = g_strjoinv (", ", (char **) servers->pdata);
-  cc_gui_box_clear (self->chain_box);
+  list_clear (self->chain_box);
   for (guint i = 0; self->chain != NULL && i < self->chain->len; i++)
     {
       CcCertificate *certificate = g_ptr_array_index (self->chain, i);
@@ -1526,7 +1543,7 @@ enter_chain_found (CcCertificateWizard *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      cc_certificate_get_subject (certificate));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
-      gtk_box_append (GTK_BOX (self->chain_box), row);
+      gtk_list_box_append (GTK_LIST_BOX (self->chain_box), row);
     }
 }
 
