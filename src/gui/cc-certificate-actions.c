@@ -8,6 +8,7 @@
 
 #include "cc-certificate-actions.h"
 #include "cc-certificate-dialog.h"
+#include "cc-gui-util.h"
 #include "cc-window-private.h"
 
 #define STATE_KEY "cc-certificate-actions"
@@ -46,15 +47,6 @@ get_state (CcWindow *window)
 }
 
 /* Passwords and keys are wiped before their memory goes back. */
-static void
-wipe_string (char *str)
-{
-  if (str == NULL)
-    return;
-  explicit_bzero (str, strlen (str));
-  g_free (str);
-}
-
 static void
 wipe_bytes (GBytes *bytes)
 {
@@ -396,7 +388,7 @@ export_data_free (ExportData *data)
   g_free (data->fqdn);
   g_free (data->thumbprint);
   g_free (data->path);
-  wipe_string (data->password);
+  cc_gui_wipe_string (data->password);
   g_free (data);
 }
 
@@ -656,21 +648,6 @@ export_chooser_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *extension,
-            const char * const *patterns)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  for (guint i = 0; patterns[i] != NULL; i++)
-    gtk_file_filter_add_pattern (filter, patterns[i]);
-  g_object_set_data (G_OBJECT (filter), "extension", (gpointer) extension);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -697,16 +674,18 @@ export_action (GtkWidget  *widget,
                                          _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
-  add_filter (GTK_FILE_CHOOSER (chooser), _("Certificate, Base64-encoded (.cer, .pem, .crt)"),
-              ".cer", pem_patterns);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("Certificate, DER-encoded binary (.der)"), ".der",
-              der_patterns);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("Certificate with its chain, PKCS #7 (.p7b)"),
-              ".p7b", p7b_patterns);
+  cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser),
+                          _("Certificate, Base64-encoded (.cer, .pem, .crt)"), ".cer",
+                          pem_patterns);
+  cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser),
+                          _("Certificate, DER-encoded binary (.der)"), ".der", der_patterns);
+  cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser),
+                          _("Certificate with its chain, PKCS #7 (.p7b)"), ".p7b", p7b_patterns);
   /* a key marked not exportable is never written out: no .pfx offered for it */
   if (has_key_in_personal (store, entry) && cc_store_entry_get_exportable (entry))
-    add_filter (GTK_FILE_CHOOSER (chooser),
-                _("Certificate with its private key, PKCS #12 (.pfx)"), ".pfx", pfx_patterns);
+    cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser),
+                            _("Certificate with its private key, PKCS #12 (.pfx)"), ".pfx",
+                            pfx_patterns);
 
   name = dup_file_name (cc_certificate_get_issued_to (certificate), ".cer");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -1056,33 +1035,6 @@ assign_dialog_free (AssignDialog *assign)
   g_free (assign);
 }
 
-static void
-add_result_line (GtkWidget  *results,
-                 const char *icon_name,
-                 const char *css_class,
-                 const char *text)
-{
-  /* a grid, not a box: GTK 4.8 measures a box of an icon and a wrapping label one pixel
-   * short in a message dialog, and says so */
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_add_css_class (icon, css_class);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  /* about the dialog's width at least: the dialog takes its height from its narrowest
-   * layout, which many short lines would make far too tall */
-  gtk_label_set_width_chars (GTK_LABEL (label), 30);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_grid_attach (GTK_GRID (grid), icon, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), label, 1, 0, 1, 1);
-  gtk_box_append (GTK_BOX (results), grid);
-}
-
 static CcStatus
 evaluate (AssignDialog *assign,
           CcInterface   iface,
@@ -1116,7 +1068,7 @@ update_assign_results (AdwMessageDialog *dialog)
       adw_message_dialog_set_response_enabled (dialog, "assign", FALSE);
       adw_message_dialog_set_response_enabled (dialog, "force", FALSE);
       if (selected < assign->interfaces->len)
-        add_result_line (assign->results, "content-loading-symbolic", "dim-label",
+        cc_gui_add_result_line (assign->results, "content-loading-symbolic", "dim-label",
                          _("Checking the requirements…"));
       return;
     }
@@ -1125,13 +1077,13 @@ update_assign_results (AdwMessageDialog *dialog)
   evaluate (assign, g_array_index (assign->interfaces, CcInterface, selected), errors, warnings);
 
   for (guint i = 0; i < errors->len; i++)
-    add_result_line (assign->results, "dialog-error-symbolic", "error",
+    cc_gui_add_result_line (assign->results, "dialog-error-symbolic", "error",
                      g_ptr_array_index (errors, i));
   for (guint i = 0; i < warnings->len; i++)
-    add_result_line (assign->results, "dialog-warning-symbolic", "warning",
+    cc_gui_add_result_line (assign->results, "dialog-warning-symbolic", "warning",
                      g_ptr_array_index (warnings, i));
   if (errors->len == 0 && warnings->len == 0)
-    add_result_line (assign->results, "emblem-ok-symbolic", "success",
+    cc_gui_add_result_line (assign->results, "emblem-ok-symbolic", "success",
                      _("The certificate meets every requirement of this interface."));
 
   adw_message_dialog_set_response_enabled (dialog, "assign", errors->len == 0);
@@ -1186,7 +1138,8 @@ assign_store_loaded_cb (GObject      *source,
           /* no check without the trust stores: say why, and offer nothing */
           while ((child = gtk_widget_get_first_child (assign->results)) != NULL)
             gtk_box_remove (GTK_BOX (assign->results), child);
-          add_result_line (assign->results, "dialog-error-symbolic", "error", error->message);
+          cc_gui_add_result_line (assign->results, "dialog-error-symbolic", "error",
+                                  error->message);
           assign->n_loading--;
           assign->load_failed = TRUE;
         }
@@ -1449,7 +1402,7 @@ import_data_free (ImportData *data)
 {
   g_free (data->fqdn);
   g_strfreev (data->paths);
-  wipe_string (data->password);
+  cc_gui_wipe_string (data->password);
   g_free (data);
 }
 
@@ -1749,10 +1702,10 @@ import_action (GtkWidget  *widget,
                                          _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  add_filter (GTK_FILE_CHOOSER (chooser),
-              _("Certificates, chains and .pfx files (.cer, .pem, .der, .p7b, .pfx)"), NULL,
-              cert_patterns);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), NULL, all_patterns);
+  cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser),
+                          _("Certificates, chains and .pfx files (.cer, .pem, .der, .p7b, .pfx)"),
+                          NULL, cert_patterns);
+  cc_gui_add_file_filter (GTK_FILE_CHOOSER (chooser), _("All files"), NULL, all_patterns);
   g_signal_connect (chooser, "response", G_CALLBACK (import_chooser_response_cb), state);
 
   if (state->chooser != NULL)

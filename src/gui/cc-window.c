@@ -9,6 +9,7 @@
 #include "cc-overview-page.h"
 #include "cc-trust-matrix-page.h"
 #include "cc-certificate-actions.h"
+#include "cc-wizard-actions.h"
 
 struct _CcWindow
 {
@@ -1679,6 +1680,7 @@ cc_window_class_init (CcWindowClass *klass)
                                    new_deployment_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   _cc_certificate_actions_class_init (widget_class);
+  _cc_wizard_actions_class_init (widget_class);
 }
 
 static void
@@ -1727,6 +1729,7 @@ cc_window_init (CcWindow *self)
 
   setup_column_menu (self);
   _cc_certificate_actions_init (self);
+  _cc_wizard_actions_init (self);
 
   gtk_custom_sorter_set_sort_func (self->issued_to_sorter, issued_to_compare, NULL, NULL);
   gtk_column_view_sort_by_column (self->column_view, self->issued_to_column,

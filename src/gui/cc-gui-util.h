@@ -1,0 +1,29 @@
+/* cc-gui-util.h: small pieces the console's dialogs and the Certificate Wizard share:
+ * wiping passwords, file chooser filters, requirement and report lines. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Wipes a password (or any secret) before its memory goes back; NULL is fine. */
+void  cc_gui_wipe_string      (char           *str);
+
+/* A filter named name for patterns (NULL-terminated); extension (nullable, ".cer") is kept
+ * as the filter's "extension" data, for a save chooser to give a bare name. */
+void  cc_gui_add_file_filter  (GtkFileChooser *chooser,
+                               const char     *name,
+                               const char     *extension,
+                               const char * const *patterns);
+
+/* Appends to the vertical box results one line: an icon (with css_class: "error",
+ * "warning", "success", "dim-label") and a wrapping text. */
+void  cc_gui_add_result_line  (GtkWidget      *results,
+                               const char     *icon_name,
+                               const char     *css_class,
+                               const char     *text);
+
+/* Removes every child of a box. */
+void  cc_gui_box_clear        (GtkWidget      *box);
+
+G_END_DECLS
