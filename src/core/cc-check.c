@@ -67,7 +67,8 @@ assigned_file_matches (CcServer *server, CcInterface iface, const char *thumbpri
   blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
   if (blocks->len == 0)
     return FALSE;
-  tp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, g_ptr_array_index (blocks, 0));
+  tp = _cc_sha256_hex (g_bytes_get_data (g_ptr_array_index (blocks, 0), NULL),
+                      g_bytes_get_size (g_ptr_array_index (blocks, 0)));
   return g_str_equal (tp, thumbprint);
 }
 
@@ -207,6 +208,65 @@ check_pools (CcCheckResult *result, GPtrArray *servers)
     }
 }
 
+typedef struct
+{
+  CcServer *server;
+  CcCheckResult part;   /* this server's items and counts */
+  guint warning_days;
+  guint pending_days;
+  GCancellable *cancellable;
+} ServerJob;
+
+static void
+server_job_run (gpointer data, gpointer user_data)
+{
+  ServerJob *job = data;
+
+  if (!g_cancellable_is_cancelled (job->cancellable))
+    check_server (&job->part, job->server, job->warning_days, job->pending_days);
+}
+
+/* The stores are loaded and only read from here on: the servers are checked on every core
+ * (verifying chains is most of the work), and their items kept in the servers' order. */
+static gboolean
+check_servers (CcCheckResult *result,
+               GPtrArray     *servers,
+               guint          warning_days,
+               guint          pending_days,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree ServerJob *jobs = g_new0 (ServerJob, servers->len);
+  guint n_threads = MIN (MAX (1, g_get_num_processors ()), MAX (1, servers->len / 8));
+  GThreadPool *pool = NULL;
+
+  if (n_threads > 1)
+    pool = g_thread_pool_new (server_job_run, NULL, n_threads, FALSE, NULL);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      jobs[i].server = g_ptr_array_index (servers, i);
+      jobs[i].part.items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+      jobs[i].warning_days = warning_days;
+      jobs[i].pending_days = pending_days;
+      jobs[i].cancellable = cancellable;
+      if (pool != NULL)
+        g_thread_pool_push (pool, &jobs[i], NULL);
+      else
+        server_job_run (&jobs[i], NULL);
+    }
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);   /* waits for every job */
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      result->n_ok += jobs[i].part.n_ok;
+      result->n_warning += jobs[i].part.n_warning;
+      result->n_error += jobs[i].part.n_error;
+      g_ptr_array_extend_and_steal (result->items, jobs[i].part.items);
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
 CcCheckResult *
 cc_check (CcDeployment  *deployment,
           GPtrArray     *servers,
@@ -228,12 +288,8 @@ cc_check (CcDeployment  *deployment,
     if (!_cc_stores_load_many (stores, cancellable, error))
       return NULL;
   }
-  for (guint i = 0; i < servers->len; i++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      check_server (result, g_ptr_array_index (servers, i), warning_days, pending_days);
-    }
+  if (!check_servers (result, servers, warning_days, pending_days, cancellable, error))
+    return NULL;
   check_pools (result, servers);
   return g_steal_pointer (&result);
 }

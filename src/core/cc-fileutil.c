@@ -54,6 +54,9 @@ _cc_write_file_atomic (const char  *path,
   return _cc_write_file (path, data, len, mode, TRUE, error);
 }
 
+static gboolean write_file_full (const char *path, const void *data, gsize len, int mode,
+                                 gboolean sync_data, gboolean sync_dir, GError **error);
+
 gboolean
 _cc_write_file (const char  *path,
                 const void  *data,
@@ -61,6 +64,28 @@ _cc_write_file (const char  *path,
                 int          mode,
                 gboolean     sync_dir,
                 GError     **error)
+{
+  return write_file_full (path, data, len, mode, TRUE, sync_dir, error);
+}
+
+gboolean
+_cc_write_file_unsynced (const char  *path,
+                         const void  *data,
+                         gsize        len,
+                         int          mode,
+                         GError     **error)
+{
+  return write_file_full (path, data, len, mode, FALSE, FALSE, error);
+}
+
+static gboolean
+write_file_full (const char  *path,
+                 const void  *data,
+                 gsize        len,
+                 int          mode,
+                 gboolean     sync_data,
+                 gboolean     sync_dir,
+                 GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -92,7 +117,7 @@ _cc_write_file (const char  *path,
       p += n;
       left -= n;
     }
-  if (g_atomic_int_get (&durable) && fsync (fd) != 0)
+  if (sync_data && g_atomic_int_get (&durable) && fsync (fd) != 0)
     goto fail;
   if (close (fd) != 0)
     {

@@ -240,11 +240,17 @@ compare_entries (gconstpointer a, gconstpointer b)
   return r;
 }
 
+/* index: the folder's index cache as read (nullable); fresh: the one being rebuilt (nullable);
+ * *hit is set when the index vouched for the file (it need not be read when the certificate
+ * was parsed already) */
 static CcStoreEntry *
 load_certificate_file (CcDeployment *deployment,
                        const char   *dir,
                        const char   *name,
                        gboolean      personal,
+                       CcStoreIndex *index,
+                       CcStoreIndex *fresh,
+                       gboolean     *hit,
                        GStrvBuilder *problems)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -257,7 +263,24 @@ load_certificate_file (CcDeployment *deployment,
   g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GError) error = NULL;
   CcStoreEntry *entry;
+  GStatBuf st;
+  gboolean have_stat = FALSE;
   gsize len;
+
+  /* the index only says which file held which certificate; the certificate itself comes
+   * from this deployment's parsed ones, or from the file */
+  if (fresh != NULL)
+    have_stat = g_stat (path, &st) == 0;
+  if (have_stat && _cc_store_index_matches (index, thumbprint, &st))
+    {
+      *hit = TRUE;
+      cert = _cc_deployment_lookup_certificate (deployment, thumbprint);
+    }
+  if (cert != NULL)
+    {
+      _cc_store_index_add (fresh, thumbprint, &st);
+      goto have_certificate;
+    }
 
   if (!_cc_read_file (path, &data, &len, &error))
     {
@@ -285,7 +308,10 @@ load_certificate_file (CcDeployment *deployment,
                                             path, cc_certificate_get_thumbprint (cert)));
       return NULL;
     }
+  if (have_stat)
+    _cc_store_index_add (fresh, thumbprint, &st);
 
+have_certificate:
   /* keys and metadata live in Personal only (trust stores hold certificates and links) */
   if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
     {
@@ -343,8 +369,11 @@ load_folder (CcDeployment  *deployment,
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local = NULL;
+  g_autoptr(CcStoreIndex) index = NULL;
+  g_autoptr(CcStoreIndex) fresh = NULL;
   const char *name;
   LoadResult *result;
+  guint n_hits = 0;
 
   dir = g_dir_open (dir_path, 0, &local);
   if (dir == NULL)
@@ -358,9 +387,16 @@ load_folder (CcDeployment  *deployment,
     }
   else
     {
+      /* certificates are shared across the deployment: without one, the index saves nothing */
+      if (deployment != NULL && kind != CC_STORE_REQUESTS)
+        {
+          index = _cc_store_index_read (dir_path);
+          fresh = _cc_store_index_new ();
+        }
       while ((name = g_dir_read_name (dir)) != NULL)
         {
           CcStoreEntry *entry = NULL;
+          gboolean hit = FALSE;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
@@ -374,10 +410,22 @@ load_folder (CcDeployment  *deployment,
               g_autofree char *stem = g_strndup (name, 64);
               if (_cc_is_thumbprint (stem))
                 entry = load_certificate_file (deployment, dir_path, name,
-                                               kind == CC_STORE_PERSONAL, problems);
+                                               kind == CC_STORE_PERSONAL, index, fresh, &hit,
+                                               problems);
             }
           if (entry != NULL)
             g_ptr_array_add (entries, entry);
+          n_hits += hit;
+        }
+      /* rewritten unless every row was used and every file had one; a folder we may not
+       * write to is still read, just without an index */
+      if (fresh != NULL
+          && (index == NULL || n_hits != _cc_store_index_get_n_rows (index)
+              || n_hits != _cc_store_index_get_n_rows (fresh)))
+        {
+          if (!_cc_store_index_write (fresh, dir_path, &local))
+            g_debug ("no index for %s: %s", dir_path, local->message);
+          g_clear_error (&local);
         }
     }
 
