@@ -420,6 +420,10 @@ cc_import_chain_certificates (CcDeployment *deployment,
                               GError      **error)
 {
   g_autoptr(CcUndo) undo = _cc_undo_new ();
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+  g_autoptr(GPtrArray) inters = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   guint n_ca = 0;
 
   for (guint i = 0; i < certs->len; i++)
@@ -441,33 +445,42 @@ cc_import_chain_certificates (CcDeployment *deployment,
                                           cc_certificate_get_issued_to (c),
                                           cc_certificate_get_thumbprint (c)));
     }
-  for (guint s = 0; s < servers->len; s++)
+  /* self-signed CAs are roots; the others are intermediates */
+  for (guint i = 0; i < certs->len; i++)
     {
-      CcServer *server = g_ptr_array_index (servers, s);
+      CcCertificate *c = g_ptr_array_index (certs, i);
+      if (cc_certificate_is_ca (c))
+        g_ptr_array_add (cc_certificate_is_self_signed (c) ? roots : inters, c);
+    }
+  {
+    /* every new file of every server is written first, then made durable with one sync,
+     * then renamed into place: a failure before the renames leaves every store as it was */
+    g_autoptr(CcBatch) batch = _cc_batch_new ();
 
+    for (guint s = 0; s < servers->len; s++)
       for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
         {
-          CcStore *store = cc_server_get_store (server, kind);
-          g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+          CcStore *store = cc_server_get_store (g_ptr_array_index (servers, s), kind);
+          GPtrArray *todo = kind == CC_STORE_TRUSTED_ROOT ? roots : inters;
+          GPtrArray *added = g_ptr_array_new_with_free_func (g_object_unref);
 
-          if (!cc_store_ensure_loaded (store, NULL, error))
-            goto fail;
-          /* self-signed CAs are roots; the others are intermediates */
-          for (guint i = 0; i < certs->len; i++)
-            {
-              CcCertificate *c = g_ptr_array_index (certs, i);
-              gboolean root = cc_certificate_is_self_signed (c);
-              if (cc_certificate_is_ca (c) && root == (kind == CC_STORE_TRUSTED_ROOT)
-                  && cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) == NULL)
-                g_ptr_array_add (todo, c);
-            }
-          if (todo->len == 0)
-            continue;
-          if (!cc_store_add_certificates (store, todo, "chain", NULL, error))
-            goto fail;
-          for (guint i = 0; i < todo->len; i++)
-            _cc_undo_added (undo, store, cc_certificate_get_thumbprint (g_ptr_array_index (todo, i)));
+          g_ptr_array_add (stores, store);
+          g_ptr_array_add (staged, added);
+          if (todo->len > 0 && !_cc_store_stage_certificates (store, todo, batch, added, error))
+            return FALSE;
         }
+    if (!_cc_batch_commit (batch, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < stores->len; i++)
+    {
+      CcStore *store = g_ptr_array_index (stores, i);
+      GPtrArray *added = g_ptr_array_index (staged, i);
+
+      for (guint j = 0; j < added->len; j++)
+        _cc_undo_added (undo, store, cc_certificate_get_thumbprint (g_ptr_array_index (added, j)));
+      if (!_cc_store_add_staged (store, added, error))
+        goto fail;
     }
 
   /* everything is in: now say so, once per certificate and server */

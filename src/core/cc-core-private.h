@@ -58,6 +58,23 @@ gboolean  _cc_write_file_unsynced (const char   *path,
                                    gsize         len,
                                    int           mode,
                                    GError      **error);
+/* A batch of new files (none of them may exist yet) made durable together: each is written
+ * to a temporary file beside it; commit syncs the data once per filesystem, renames them all
+ * into place and syncs each folder once. A failure leaves none of them; freeing an
+ * uncommitted batch removes its temporary files. */
+typedef struct _CcBatch CcBatch;
+CcBatch  *_cc_batch_new           (void);
+gboolean  _cc_batch_write         (CcBatch      *self,
+                                   const char   *path,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   GError      **error);
+guint     _cc_batch_get_n_files   (CcBatch      *self);
+gboolean  _cc_batch_commit        (CcBatch      *self,
+                                   GError      **error);
+void      _cc_batch_free          (CcBatch      *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcBatch, _cc_batch_free)
 gboolean  _cc_read_file           (const char   *path,
                                    char        **contents,
                                    gsize        *len,
@@ -190,6 +207,17 @@ void          _cc_store_entry_set_assigned_to (CcStoreEntry *self,
 CcStore  *_cc_store_new                  (CcServer     *server,
                                           CcStoreKind   kind);
 void      _cc_store_refresh_assignments  (CcStore      *self);
+/* bulk import into a trusted-root or intermediate store: writes the certificates the store
+ * does not hold yet into batch and appends them to staged; once the batch is committed,
+ * _cc_store_add_staged shows them in the model and rebuilds the hash links once */
+gboolean  _cc_store_stage_certificates   (CcStore      *self,
+                                          GPtrArray    *certificates,
+                                          CcBatch      *batch,
+                                          GPtrArray    *staged,
+                                          GError      **error);
+gboolean  _cc_store_add_staged           (CcStore      *self,
+                                          GPtrArray    *staged,
+                                          GError      **error);
 /* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
 gboolean  _cc_store_rehash               (CcStore      *self,
                                           GError      **error);

@@ -764,6 +764,63 @@ cc_store_add_certificate (CcStore        *self,
 }
 
 gboolean
+_cc_store_stage_certificates (CcStore    *self,
+                              GPtrArray  *certificates,
+                              CcBatch    *batch,
+                              GPtrArray  *staged,
+                              GError    **error)
+{
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE,
+                        FALSE);
+
+  if (!cc_store_ensure_loaded (self, NULL, error)
+      || !_cc_mkdir (self->path, store_dir_mode (self->kind), error))
+    return FALSE;
+  for (guint i = 0; i < self->entries->len; i++)
+    g_hash_table_add (present, (gpointer) cc_store_entry_get_id (g_ptr_array_index (self->entries, i)));
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      CcCertificate *cert = g_ptr_array_index (certificates, i);
+      const char *tp = cc_certificate_get_thumbprint (cert);
+      g_autofree char *path = NULL;
+      g_autofree char *pem = NULL;
+
+      if (!g_hash_table_add (present, (gpointer) tp))
+        continue;   /* there already, or twice in the bundle */
+      path = g_strdup_printf ("%s/%s.pem", self->path, tp);
+      pem = cc_certificate_dup_pem (cert);
+      if (!_cc_batch_write (batch, path, pem, strlen (pem), 0644, error))
+        return FALSE;
+      g_ptr_array_add (staged, g_object_ref (cert));
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_store_add_staged (CcStore *self, GPtrArray *staged, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint old_len = self->entries->len;
+
+  if (staged->len == 0)
+    return TRUE;
+  for (guint i = 0; i < staged->len; i++)
+    {
+      CcStoreEntry *entry = _cc_store_entry_new (g_ptr_array_index (staged, i));
+      /* trust stores keep no metadata: what is not on disk is not shown either */
+      _cc_store_entry_set_metadata (entry, NULL, FALSE, FALSE, NULL, now);
+      g_ptr_array_add (self->entries, entry);
+    }
+  /* one sort and one signal for the whole batch */
+  g_ptr_array_sort (self->entries, compare_entries);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  return _cc_store_rehash (self, error);
+}
+
+gboolean
 cc_store_add_certificates (CcStore     *self,
                            GPtrArray   *certificates,
                            const char  *source,
@@ -778,6 +835,26 @@ cc_store_add_certificates (CcStore     *self,
 
   if (!cc_store_ensure_loaded (self, NULL, error))
     return FALSE;
+  if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
+    {
+      /* a bundle of any size: every file written, then one sync, then the renames */
+      g_autoptr(CcBatch) batch = _cc_batch_new ();
+      g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (!_cc_store_stage_certificates (self, certificates, batch, staged, error)
+          || !_cc_batch_commit (batch, error))
+        return FALSE;
+      if (!_cc_store_add_staged (self, staged, error))
+        {
+          for (guint i = 0; i < staged->len; i++)
+            _cc_undo_added (undo, self, cc_certificate_get_thumbprint (g_ptr_array_index (staged, i)));
+          _cc_undo_rollback (undo);
+          return FALSE;
+        }
+      if (n_added != NULL)
+        *n_added = staged->len;
+      return TRUE;
+    }
   for (guint i = 0; ok && i < certificates->len; i++)
     {
       CcCertificate *cert = g_ptr_array_index (certificates, i);
