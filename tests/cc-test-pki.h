@@ -41,7 +41,7 @@ GBytes    *cc_test_pem_to_der         (const char *pem);
 char      *cc_test_make_tmpdir        (void);
 void       cc_test_rmrf               (const char *path);
 /* A text listing every file under path with its size, mode and SHA-256, to assert a
- * folder is unchanged byte-for-byte. */
+ * folder is unchanged byte-for-byte. Stores' index caches (.cc-index) are left out. */
 char      *cc_test_snapshot_tree      (const char *path);
 
 G_END_DECLS

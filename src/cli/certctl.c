@@ -659,6 +659,81 @@ cmd_init (const Command *cmd,
   return CERTCTL_EXIT_OK;
 }
 
+static int
+cmd_generate (const Command *cmd,
+              char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int sites = 1, pools = 50, per_pool = 2, roots = 150, personal = 4;
+  gint64 seed = 1;
+  const GOptionEntry entries[] = {
+    { "sites", 0, 0, G_OPTION_ARG_INT, &sites, N_("Sites (default: 1)"), N_("N") },
+    { "pools-per-site", 0, 0, G_OPTION_ARG_INT, &pools,
+      N_("Pools behind a load balancer in each site (default: 50)"), N_("N") },
+    { "servers-per-pool", 0, 0, G_OPTION_ARG_INT, &per_pool,
+      N_("Edge Servers in each pool (default: 2)"), N_("N") },
+    { "roots", 0, 0, G_OPTION_ARG_INT, &roots,
+      N_("Trusted roots shared by every server (default: 150)"), N_("N") },
+    { "personal", 0, 0, G_OPTION_ARG_INT, &personal,
+      N_("Assigned certificates with keys on each server, 1 to 4 (default: 4)"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      N_("Names and order derive from it (default: 1)"), N_("S") },
+    { NULL }
+  };
+  CcGenerateOptions options = { 0 };
+  int status;
+
+  if ((status = parse_command (cmd, entries,
+                               _("Writes a new deployment for trials and benchmarks into the "
+                                 "folder given with --deployment, which must be new or empty: "
+                                 "a lab CA, the roots on every server, and assigned certificates "
+                                 "with EC keys (one key shared by all of them)."),
+                               &args, 0, 0)) != CERTCTL_EXIT_OK)
+    return status;
+  if (sites < 1 || pools < 1 || per_pool < 1 || (gint64) sites * pools * per_pool > 100000)
+    return usage_error (_("--sites, --pools-per-site and --servers-per-pool must be 1 or more, "
+                          "and make at most 100,000 servers"));
+  if (roots < 1 || roots > 10000)
+    return usage_error (_("--roots must be between 1 and 10,000"));
+  if (personal < 1 || personal > 4)
+    return usage_error (_("--personal must be between 1 and 4"));
+  if (seed < 0 || seed > G_MAXUINT32)
+    return usage_error (_("--seed must be between 0 and %u"), G_MAXUINT32);
+
+  options.n_servers = sites * pools * per_pool;
+  options.pool_size = per_pool;
+  options.servers_per_site = pools * per_pool;
+  options.n_roots = roots;
+  options.n_personal = personal;
+  options.seed = (guint32) seed;
+  path = opt_deployment ? g_strdup (opt_deployment) : cc_deployment_dup_default_path ();
+  deployment = cc_deployment_generate (path, &options, &error);
+  if (deployment == NULL)
+    return report_error (error);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(GPtrArray) servers = cc_deployment_list_servers (deployment);
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_string (builder, "deployment", cc_deployment_get_path (deployment));
+      json_add_int (builder, "servers", servers->len);
+      json_add_int (builder, "roots", roots);
+      json_add_int (builder, "personal", personal);
+      json_builder_end_object (builder);
+      print_json (builder);
+      return CERTCTL_EXIT_OK;
+    }
+  g_print (_("Generated deployment %s: %d sites, %d servers, %d trusted roots and %d assigned "
+             "certificates on each server\n"),
+           cc_deployment_get_path (deployment), sites, options.n_servers, roots, personal);
+  return CERTCTL_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* site, pool, server                                                       */
 
@@ -3067,6 +3142,10 @@ cmd_ca_chain (const Command *cmd,
 static const Command commands[] = {
   { "init", NULL, cmd_init, "init [--demo]", "",
     N_("Create a deployment (with --demo: the demo topology and a lab CA)") },
+  { "generate", NULL, cmd_generate,
+    "generate [--sites N] [--pools-per-site N] [--servers-per-pool N] [--roots N] "
+    "[--personal N] [--seed S]", "",
+    N_("Write a generated deployment of any size, for trials and benchmarks") },
   { "site", "add", cmd_site_add, "site add NAME", N_("NAME"), N_("Add a site") },
   { "site", "remove", cmd_site_remove, "site remove NAME [--force]", N_("NAME"),
     N_("Remove a site and its pools and servers") },

@@ -67,7 +67,8 @@ assigned_file_matches (CcServer *server, CcInterface iface, const char *thumbpri
   blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
   if (blocks->len == 0)
     return FALSE;
-  tp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, g_ptr_array_index (blocks, 0));
+  tp = _cc_sha256_hex (g_bytes_get_data (g_ptr_array_index (blocks, 0), NULL),
+                      g_bytes_get_size (g_ptr_array_index (blocks, 0)));
   return g_str_equal (tp, thumbprint);
 }
 
@@ -207,6 +208,65 @@ check_pools (CcCheckResult *result, GPtrArray *servers)
     }
 }
 
+typedef struct
+{
+  CcServer *server;
+  CcCheckResult part;   /* this server's items and counts */
+  guint warning_days;
+  guint pending_days;
+  GCancellable *cancellable;
+} ServerJob;
+
+static void
+server_job_run (gpointer data, gpointer user_data)
+{
+  ServerJob *job = data;
+
+  if (!g_cancellable_is_cancelled (job->cancellable))
+    check_server (&job->part, job->server, job->warning_days, job->pending_days);
+}
+
+/* The stores are loaded and only read from here on: the servers are checked on every core
+ * (verifying chains is most of the work), and their items kept in the servers' order. */
+static gboolean
+check_servers (CcCheckResult *result,
+               GPtrArray     *servers,
+               guint          warning_days,
+               guint          pending_days,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree ServerJob *jobs = g_new0 (ServerJob, servers->len);
+  guint n_threads = MIN (MAX (1, g_get_num_processors ()), MAX (1, servers->len / 8));
+  GThreadPool *pool = NULL;
+
+  if (n_threads > 1)
+    pool = g_thread_pool_new (server_job_run, NULL, n_threads, FALSE, NULL);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      jobs[i].server = g_ptr_array_index (servers, i);
+      jobs[i].part.items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+      jobs[i].warning_days = warning_days;
+      jobs[i].pending_days = pending_days;
+      jobs[i].cancellable = cancellable;
+      if (pool != NULL)
+        g_thread_pool_push (pool, &jobs[i], NULL);
+      else
+        server_job_run (&jobs[i], NULL);
+    }
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);   /* waits for every job */
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      result->n_ok += jobs[i].part.n_ok;
+      result->n_warning += jobs[i].part.n_warning;
+      result->n_error += jobs[i].part.n_error;
+      g_ptr_array_extend_and_steal (result->items, jobs[i].part.items);
+    }
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
 CcCheckResult *
 cc_check (CcDeployment  *deployment,
           GPtrArray     *servers,
@@ -228,12 +288,8 @@ cc_check (CcDeployment  *deployment,
     if (!_cc_stores_load_many (stores, cancellable, error))
       return NULL;
   }
-  for (guint i = 0; i < servers->len; i++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      check_server (result, g_ptr_array_index (servers, i), warning_days, pending_days);
-    }
+  if (!check_servers (result, servers, warning_days, pending_days, cancellable, error))
+    return NULL;
   check_pools (result, servers);
   return g_steal_pointer (&result);
 }
@@ -364,6 +420,10 @@ cc_import_chain_certificates (CcDeployment *deployment,
                               GError      **error)
 {
   g_autoptr(CcUndo) undo = _cc_undo_new ();
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+  g_autoptr(GPtrArray) inters = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   guint n_ca = 0;
 
   for (guint i = 0; i < certs->len; i++)
@@ -385,33 +445,42 @@ cc_import_chain_certificates (CcDeployment *deployment,
                                           cc_certificate_get_issued_to (c),
                                           cc_certificate_get_thumbprint (c)));
     }
-  for (guint s = 0; s < servers->len; s++)
+  /* self-signed CAs are roots; the others are intermediates */
+  for (guint i = 0; i < certs->len; i++)
     {
-      CcServer *server = g_ptr_array_index (servers, s);
+      CcCertificate *c = g_ptr_array_index (certs, i);
+      if (cc_certificate_is_ca (c))
+        g_ptr_array_add (cc_certificate_is_self_signed (c) ? roots : inters, c);
+    }
+  {
+    /* every new file of every server is written first, then made durable with one sync,
+     * then renamed into place: a failure before the renames leaves every store as it was */
+    g_autoptr(CcBatch) batch = _cc_batch_new ();
 
+    for (guint s = 0; s < servers->len; s++)
       for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
         {
-          CcStore *store = cc_server_get_store (server, kind);
-          g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+          CcStore *store = cc_server_get_store (g_ptr_array_index (servers, s), kind);
+          GPtrArray *todo = kind == CC_STORE_TRUSTED_ROOT ? roots : inters;
+          GPtrArray *added = g_ptr_array_new_with_free_func (g_object_unref);
 
-          if (!cc_store_ensure_loaded (store, NULL, error))
-            goto fail;
-          /* self-signed CAs are roots; the others are intermediates */
-          for (guint i = 0; i < certs->len; i++)
-            {
-              CcCertificate *c = g_ptr_array_index (certs, i);
-              gboolean root = cc_certificate_is_self_signed (c);
-              if (cc_certificate_is_ca (c) && root == (kind == CC_STORE_TRUSTED_ROOT)
-                  && cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) == NULL)
-                g_ptr_array_add (todo, c);
-            }
-          if (todo->len == 0)
-            continue;
-          if (!cc_store_add_certificates (store, todo, "chain", NULL, error))
-            goto fail;
-          for (guint i = 0; i < todo->len; i++)
-            _cc_undo_added (undo, store, cc_certificate_get_thumbprint (g_ptr_array_index (todo, i)));
+          g_ptr_array_add (stores, store);
+          g_ptr_array_add (staged, added);
+          if (todo->len > 0 && !_cc_store_stage_certificates (store, todo, batch, added, error))
+            return FALSE;
         }
+    if (!_cc_batch_commit (batch, error))
+      return FALSE;
+  }
+  for (guint i = 0; i < stores->len; i++)
+    {
+      CcStore *store = g_ptr_array_index (stores, i);
+      GPtrArray *added = g_ptr_array_index (staged, i);
+
+      for (guint j = 0; j < added->len; j++)
+        _cc_undo_added (undo, store, cc_certificate_get_thumbprint (g_ptr_array_index (added, j)));
+      if (!_cc_store_add_staged (store, added, error))
+        goto fail;
     }
 
   /* everything is in: now say so, once per certificate and server */

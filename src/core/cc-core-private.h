@@ -7,6 +7,8 @@
 #include <openssl/pem.h>
 #include <openssl/bio.h>
 
+#include <glib/gstdio.h>
+
 #include "certconsole-core.h"
 
 G_BEGIN_DECLS
@@ -49,6 +51,30 @@ gboolean  _cc_write_file          (const char   *path,
                                    int           mode,
                                    gboolean      sync_dir,
                                    GError      **error);
+/* the same with no sync at all: for files whose loss or damage in a crash is harmless (a
+ * cache that is checked before use); still written whole or not at all (rename) */
+gboolean  _cc_write_file_unsynced (const char   *path,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   GError      **error);
+/* A batch of new files (none of them may exist yet) made durable together: each is written
+ * to a temporary file beside it; commit syncs the data once per filesystem, renames them all
+ * into place and syncs each folder once. A failure leaves none of them; freeing an
+ * uncommitted batch removes its temporary files. */
+typedef struct _CcBatch CcBatch;
+CcBatch  *_cc_batch_new           (void);
+gboolean  _cc_batch_write         (CcBatch      *self,
+                                   const char   *path,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   GError      **error);
+guint     _cc_batch_get_n_files   (CcBatch      *self);
+gboolean  _cc_batch_commit        (CcBatch      *self,
+                                   GError      **error);
+void      _cc_batch_free          (CcBatch      *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcBatch, _cc_batch_free)
 gboolean  _cc_read_file           (const char   *path,
                                    char        **contents,
                                    gsize        *len,
@@ -107,6 +133,29 @@ gboolean  _cc_stores_load_many    (GPtrArray    *stores,
                                    GCancellable *cancellable,
                                    GError      **error);
 
+/* cc-store-index.c: a store folder's index cache, .cc-index (see the file for its rules) */
+typedef struct _CcStoreIndex CcStoreIndex;
+char         *_cc_store_index_dup_path  (const char   *dir);
+CcStoreIndex *_cc_store_index_new       (void);
+/* NULL when there is none, or it is damaged in any way (then it is rebuilt) */
+CcStoreIndex *_cc_store_index_read      (const char   *dir);
+void          _cc_store_index_free      (CcStoreIndex *self);
+guint         _cc_store_index_get_n_rows (CcStoreIndex *self);
+/* TRUE when a row for thumbprint records exactly this file (inode, size, mtime, ctime) */
+gboolean      _cc_store_index_matches   (CcStoreIndex *self,
+                                         const char   *thumbprint,
+                                         const GStatBuf *st);
+/* records that the file st holds thumbprint; FALSE (nothing recorded) when the file changed
+ * too recently to be told apart from a later change */
+gboolean      _cc_store_index_add       (CcStoreIndex *self,
+                                         const char   *thumbprint,
+                                         const GStatBuf *st);
+/* writes it atomically, without syncing (losing it costs a slower load, nothing else) */
+gboolean      _cc_store_index_write     (CcStoreIndex *self,
+                                         const char   *dir,
+                                         GError      **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcStoreIndex, _cc_store_index_free)
+
 /* cc-store.c: what an operation added, so that a failure midway can take it all back
  * and leave every store as it was */
 typedef struct _CcUndo CcUndo;
@@ -129,6 +178,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcUndo, _cc_undo_free)
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,
                                           GError      **error);
+/* the certificate already interned under thumbprint (a new reference), or NULL */
+CcCertificate *_cc_deployment_lookup_certificate (CcDeployment *self,
+                                                  const char   *thumbprint);
 
 /* cc-deployment.c: one X509_STORE per distinct set of trusted roots, shared by every
  * server that trusts exactly that set (a new reference; free with X509_STORE_free) */
@@ -155,6 +207,17 @@ void          _cc_store_entry_set_assigned_to (CcStoreEntry *self,
 CcStore  *_cc_store_new                  (CcServer     *server,
                                           CcStoreKind   kind);
 void      _cc_store_refresh_assignments  (CcStore      *self);
+/* bulk import into a trusted-root or intermediate store: writes the certificates the store
+ * does not hold yet into batch and appends them to staged; once the batch is committed,
+ * _cc_store_add_staged shows them in the model and rebuilds the hash links once */
+gboolean  _cc_store_stage_certificates   (CcStore      *self,
+                                          GPtrArray    *certificates,
+                                          CcBatch      *batch,
+                                          GPtrArray    *staged,
+                                          GError      **error);
+gboolean  _cc_store_add_staged           (CcStore      *self,
+                                          GPtrArray    *staged,
+                                          GError      **error);
 /* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
 gboolean  _cc_store_rehash               (CcStore      *self,
                                           GError      **error);

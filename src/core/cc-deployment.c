@@ -212,6 +212,19 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
   return cert;
 }
 
+CcCertificate *
+_cc_deployment_lookup_certificate (CcDeployment *self, const char *thumbprint)
+{
+  CcCertificate *cert;
+
+  g_mutex_lock (&self->cache_lock);
+  cert = g_hash_table_lookup (self->cache, thumbprint);
+  if (cert != NULL)
+    g_object_ref (cert);
+  g_mutex_unlock (&self->cache_lock);
+  return cert;
+}
+
 static X509_STORE *
 new_trust (GPtrArray *roots)
 {

@@ -1,4 +1,5 @@
 /* cc-fileutil.c: atomic writes, bounded reads, PEM blocks and OpenSSL error text. */
+#define _GNU_SOURCE   /* syncfs */
 #include "config.h"
 
 #include <errno.h>
@@ -54,6 +55,9 @@ _cc_write_file_atomic (const char  *path,
   return _cc_write_file (path, data, len, mode, TRUE, error);
 }
 
+static gboolean write_file_full (const char *path, const void *data, gsize len, int mode,
+                                 gboolean sync_data, gboolean sync_dir, GError **error);
+
 gboolean
 _cc_write_file (const char  *path,
                 const void  *data,
@@ -61,6 +65,28 @@ _cc_write_file (const char  *path,
                 int          mode,
                 gboolean     sync_dir,
                 GError     **error)
+{
+  return write_file_full (path, data, len, mode, TRUE, sync_dir, error);
+}
+
+gboolean
+_cc_write_file_unsynced (const char  *path,
+                         const void  *data,
+                         gsize        len,
+                         int          mode,
+                         GError     **error)
+{
+  return write_file_full (path, data, len, mode, FALSE, FALSE, error);
+}
+
+static gboolean
+write_file_full (const char  *path,
+                 const void  *data,
+                 gsize        len,
+                 int          mode,
+                 gboolean     sync_data,
+                 gboolean     sync_dir,
+                 GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -92,7 +118,7 @@ _cc_write_file (const char  *path,
       p += n;
       left -= n;
     }
-  if (g_atomic_int_get (&durable) && fsync (fd) != 0)
+  if (sync_data && g_atomic_int_get (&durable) && fsync (fd) != 0)
     goto fail;
   if (close (fd) != 0)
     {
@@ -326,4 +352,187 @@ int
 _cc_compare_strings (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* ---- batches: many new files made durable with one sync ---- */
+
+typedef struct
+{
+  char *path;
+  char *tmp;
+  gboolean renamed;
+} BatchFile;
+
+struct _CcBatch
+{
+  GArray *files;   /* of BatchFile */
+};
+
+static void
+batch_file_clear (BatchFile *f)
+{
+  g_free (f->path);
+  g_free (f->tmp);
+}
+
+CcBatch *
+_cc_batch_new (void)
+{
+  CcBatch *self = g_new0 (CcBatch, 1);
+  self->files = g_array_new (FALSE, TRUE, sizeof (BatchFile));
+  g_array_set_clear_func (self->files, (GDestroyNotify) batch_file_clear);
+  return self;
+}
+
+guint
+_cc_batch_get_n_files (CcBatch *self)
+{
+  return self->files->len;
+}
+
+gboolean
+_cc_batch_write (CcBatch *self, const char *path, const void *data, gsize len, int mode,
+                 GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  BatchFile f = { g_strdup (path), g_strdup_printf ("%s/.%s.tmp-XXXXXX", dir, base), FALSE };
+  const guint8 *p = data;
+  gsize left = len;
+  int fd;
+
+  fd = g_mkstemp_full (f.tmp, O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Cannot write “%s”; check that the folder exists and is writable"),
+                       path);
+      batch_file_clear (&f);
+      return FALSE;
+    }
+  if (fchmod (fd, mode) != 0)
+    goto fail;
+  while (left > 0)
+    {
+      ssize_t n = write (fd, p, left);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          goto fail;
+        }
+      p += n;
+      left -= n;
+    }
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto fail;
+    }
+  g_array_append_val (self->files, f);
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_unlink (f.tmp);
+    set_errno_error (error, saved,
+                     _("Cannot write “%s”; nothing was changed. Check free space and permissions"),
+                     path);
+    batch_file_clear (&f);
+    return FALSE;
+  }
+}
+
+/* syncfs once per filesystem the batch wrote to */
+static gboolean
+batch_sync_data (CcBatch *self)
+{
+  g_autoptr(GArray) devs = g_array_new (FALSE, FALSE, sizeof (dev_t));
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BatchFile *f = &g_array_index (self->files, BatchFile, i);
+      gboolean seen = FALSE;
+      GStatBuf st;
+      int fd;
+
+      if (g_stat (f->tmp, &st) != 0)
+        return FALSE;
+      for (guint j = 0; j < devs->len && !seen; j++)
+        seen = g_array_index (devs, dev_t, j) == st.st_dev;
+      if (seen)
+        continue;
+      g_array_append_val (devs, st.st_dev);
+      fd = open (f->tmp, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return FALSE;
+      if (syncfs (fd) != 0)
+        {
+          close (fd);
+          return FALSE;
+        }
+      close (fd);
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_batch_commit (CcBatch *self, GError **error)
+{
+  g_autoptr(GHashTable) dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer dir;
+  gboolean durable_now = g_atomic_int_get (&durable);
+
+  /* every file's data on disk before the first rename: then a crash leaves each new file
+   * wholly there or not there, never empty */
+  if (durable_now && !batch_sync_data (self))
+    {
+      set_errno_error (error, errno, _("Cannot write to the disk holding “%s”; nothing was changed"),
+                       self->files->len ? g_array_index (self->files, BatchFile, 0).path : "");
+      return FALSE;
+    }
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BatchFile *f = &g_array_index (self->files, BatchFile, i);
+
+      if (g_rename (f->tmp, f->path) != 0)
+        {
+          int saved = errno;
+          /* the batch holds new files only: taking them away again restores the folders */
+          for (guint j = 0; j < i; j++)
+            {
+              BatchFile *done = &g_array_index (self->files, BatchFile, j);
+              g_unlink (done->path);
+              done->renamed = FALSE;
+            }
+          set_errno_error (error, saved,
+                           _("Cannot write “%s”; nothing was changed. Check free space and permissions"),
+                           f->path);
+          return FALSE;
+        }
+      f->renamed = TRUE;
+      g_hash_table_add (dirs, g_path_get_dirname (f->path));
+    }
+  g_hash_table_iter_init (&iter, dirs);
+  while (g_hash_table_iter_next (&iter, &dir, NULL))
+    _cc_fsync_dir (dir);
+  return TRUE;
+}
+
+void
+_cc_batch_free (CcBatch *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      BatchFile *f = &g_array_index (self->files, BatchFile, i);
+      if (!f->renamed)
+        g_unlink (f->tmp);
+    }
+  g_array_unref (self->files);
+  g_free (self);
 }

@@ -35,6 +35,17 @@ link_tree (const char *from, const char *to, GError **error)
   return TRUE;
 }
 
+static gboolean
+folder_is_empty_or_absent (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  dir = g_dir_open (path, 0, NULL);
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
 CcDeployment *
 cc_deployment_generate (const char *path, const CcGenerateOptions *o, GError **error)
 {
@@ -61,6 +72,19 @@ cc_deployment_generate (const char *path, const CcGenerateOptions *o, GError **e
   CcServer *tmpl;
   guint tag = g_rand_int_range (rand, 100, 999);
 
+  if (o->n_servers == 0 || n_roots > 10000 || pool_size > per_site)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                   _("A generated deployment needs at least one server, at most 10,000 roots, and "
+                     "sites at least as large as their pools"));
+      return NULL;
+    }
+  if (!folder_is_empty_or_absent (path))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_EXISTS,
+                   _("%s exists and is not empty; generate into a new or empty folder"), path);
+      return NULL;
+    }
   self = cc_deployment_create (path, FALSE, NULL, error);
   if (self == NULL)
     return NULL;
@@ -189,5 +213,7 @@ cc_deployment_generate (const char *path, const CcGenerateOptions *o, GError **e
 
 fail:
   _cc_set_durable (TRUE);
+  /* the folder was empty or absent: a half-made deployment goes again */
+  _cc_rmrf (path, NULL);
   return NULL;
 }

@@ -240,11 +240,17 @@ compare_entries (gconstpointer a, gconstpointer b)
   return r;
 }
 
+/* index: the folder's index cache as read (nullable); fresh: the one being rebuilt (nullable);
+ * *hit is set when the index vouched for the file (it need not be read when the certificate
+ * was parsed already) */
 static CcStoreEntry *
 load_certificate_file (CcDeployment *deployment,
                        const char   *dir,
                        const char   *name,
                        gboolean      personal,
+                       CcStoreIndex *index,
+                       CcStoreIndex *fresh,
+                       gboolean     *hit,
                        GStrvBuilder *problems)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -257,7 +263,24 @@ load_certificate_file (CcDeployment *deployment,
   g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GError) error = NULL;
   CcStoreEntry *entry;
+  GStatBuf st;
+  gboolean have_stat = FALSE;
   gsize len;
+
+  /* the index only says which file held which certificate; the certificate itself comes
+   * from this deployment's parsed ones, or from the file */
+  if (fresh != NULL)
+    have_stat = g_stat (path, &st) == 0;
+  if (have_stat && _cc_store_index_matches (index, thumbprint, &st))
+    {
+      *hit = TRUE;
+      cert = _cc_deployment_lookup_certificate (deployment, thumbprint);
+    }
+  if (cert != NULL)
+    {
+      _cc_store_index_add (fresh, thumbprint, &st);
+      goto have_certificate;
+    }
 
   if (!_cc_read_file (path, &data, &len, &error))
     {
@@ -285,7 +308,10 @@ load_certificate_file (CcDeployment *deployment,
                                             path, cc_certificate_get_thumbprint (cert)));
       return NULL;
     }
+  if (have_stat)
+    _cc_store_index_add (fresh, thumbprint, &st);
 
+have_certificate:
   /* keys and metadata live in Personal only (trust stores hold certificates and links) */
   if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
     {
@@ -343,8 +369,11 @@ load_folder (CcDeployment  *deployment,
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local = NULL;
+  g_autoptr(CcStoreIndex) index = NULL;
+  g_autoptr(CcStoreIndex) fresh = NULL;
   const char *name;
   LoadResult *result;
+  guint n_hits = 0;
 
   dir = g_dir_open (dir_path, 0, &local);
   if (dir == NULL)
@@ -358,9 +387,16 @@ load_folder (CcDeployment  *deployment,
     }
   else
     {
+      /* certificates are shared across the deployment: without one, the index saves nothing */
+      if (deployment != NULL && kind != CC_STORE_REQUESTS)
+        {
+          index = _cc_store_index_read (dir_path);
+          fresh = _cc_store_index_new ();
+        }
       while ((name = g_dir_read_name (dir)) != NULL)
         {
           CcStoreEntry *entry = NULL;
+          gboolean hit = FALSE;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
@@ -374,10 +410,22 @@ load_folder (CcDeployment  *deployment,
               g_autofree char *stem = g_strndup (name, 64);
               if (_cc_is_thumbprint (stem))
                 entry = load_certificate_file (deployment, dir_path, name,
-                                               kind == CC_STORE_PERSONAL, problems);
+                                               kind == CC_STORE_PERSONAL, index, fresh, &hit,
+                                               problems);
             }
           if (entry != NULL)
             g_ptr_array_add (entries, entry);
+          n_hits += hit;
+        }
+      /* rewritten unless every row was used and every file had one; a folder we may not
+       * write to is still read, just without an index */
+      if (fresh != NULL
+          && (index == NULL || n_hits != _cc_store_index_get_n_rows (index)
+              || n_hits != _cc_store_index_get_n_rows (fresh)))
+        {
+          if (!_cc_store_index_write (fresh, dir_path, &local))
+            g_debug ("no index for %s: %s", dir_path, local->message);
+          g_clear_error (&local);
         }
     }
 
@@ -716,6 +764,63 @@ cc_store_add_certificate (CcStore        *self,
 }
 
 gboolean
+_cc_store_stage_certificates (CcStore    *self,
+                              GPtrArray  *certificates,
+                              CcBatch    *batch,
+                              GPtrArray  *staged,
+                              GError    **error)
+{
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE,
+                        FALSE);
+
+  if (!cc_store_ensure_loaded (self, NULL, error)
+      || !_cc_mkdir (self->path, store_dir_mode (self->kind), error))
+    return FALSE;
+  for (guint i = 0; i < self->entries->len; i++)
+    g_hash_table_add (present, (gpointer) cc_store_entry_get_id (g_ptr_array_index (self->entries, i)));
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      CcCertificate *cert = g_ptr_array_index (certificates, i);
+      const char *tp = cc_certificate_get_thumbprint (cert);
+      g_autofree char *path = NULL;
+      g_autofree char *pem = NULL;
+
+      if (!g_hash_table_add (present, (gpointer) tp))
+        continue;   /* there already, or twice in the bundle */
+      path = g_strdup_printf ("%s/%s.pem", self->path, tp);
+      pem = cc_certificate_dup_pem (cert);
+      if (!_cc_batch_write (batch, path, pem, strlen (pem), 0644, error))
+        return FALSE;
+      g_ptr_array_add (staged, g_object_ref (cert));
+    }
+  return TRUE;
+}
+
+gboolean
+_cc_store_add_staged (CcStore *self, GPtrArray *staged, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint old_len = self->entries->len;
+
+  if (staged->len == 0)
+    return TRUE;
+  for (guint i = 0; i < staged->len; i++)
+    {
+      CcStoreEntry *entry = _cc_store_entry_new (g_ptr_array_index (staged, i));
+      /* trust stores keep no metadata: what is not on disk is not shown either */
+      _cc_store_entry_set_metadata (entry, NULL, FALSE, FALSE, NULL, now);
+      g_ptr_array_add (self->entries, entry);
+    }
+  /* one sort and one signal for the whole batch */
+  g_ptr_array_sort (self->entries, compare_entries);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  return _cc_store_rehash (self, error);
+}
+
+gboolean
 cc_store_add_certificates (CcStore     *self,
                            GPtrArray   *certificates,
                            const char  *source,
@@ -730,6 +835,26 @@ cc_store_add_certificates (CcStore     *self,
 
   if (!cc_store_ensure_loaded (self, NULL, error))
     return FALSE;
+  if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
+    {
+      /* a bundle of any size: every file written, then one sync, then the renames */
+      g_autoptr(CcBatch) batch = _cc_batch_new ();
+      g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func (g_object_unref);
+
+      if (!_cc_store_stage_certificates (self, certificates, batch, staged, error)
+          || !_cc_batch_commit (batch, error))
+        return FALSE;
+      if (!_cc_store_add_staged (self, staged, error))
+        {
+          for (guint i = 0; i < staged->len; i++)
+            _cc_undo_added (undo, self, cc_certificate_get_thumbprint (g_ptr_array_index (staged, i)));
+          _cc_undo_rollback (undo);
+          return FALSE;
+        }
+      if (n_added != NULL)
+        *n_added = staged->len;
+      return TRUE;
+    }
   for (guint i = 0; ok && i < certificates->len; i++)
     {
       CcCertificate *cert = g_ptr_array_index (certificates, i);

@@ -1,0 +1,207 @@
+/* cc-store-index.c: the index cache of a store folder (.cc-index): what was on disk the last
+ * time the folder was read, so that a reload need not read and hash every file again. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "cc-core-private.h"
+
+/* Layout, native byte order (the byte-order mark tells another machine's file apart):
+ *   header  "CCINDEX\n" | u32 byte-order mark 0x01020304 | u32 version | u64 row count
+ *   rows    sorted by thumbprint: 32 bytes SHA-256 | u64 size | u64 inode | i64 mtime (ns)
+ *           | i64 ctime (ns)
+ *   trailer SHA-256 of everything before it
+ * A row says: the file <thumbprint>.pem with exactly this inode, size, mtime and ctime held
+ * the certificate whose SHA-256 is <thumbprint>. Any difference makes the file be read again.
+ * The file is never synced: a damaged one fails its checksum and is rebuilt. */
+
+#define MAGIC "CCINDEX\n"
+#define BYTE_ORDER_MARK 0x01020304u
+#define VERSION 1u
+#define HEADER_SIZE 24
+#define ROW_SIZE 64
+#define TRAILER_SIZE 32
+
+/* A file changed in the same clock tick as it was recorded would look unchanged: rows are
+ * only written for files whose ctime is at least this old (ctime cannot be set by hand). */
+#define RACY_NS (G_GINT64_CONSTANT (1000000000))
+
+typedef struct
+{
+  guint8  sha256[32];
+  guint64 size;
+  guint64 ino;
+  gint64  mtime_ns;
+  gint64  ctime_ns;
+} Row;
+
+G_STATIC_ASSERT (sizeof (Row) == ROW_SIZE);
+
+struct _CcStoreIndex
+{
+  GArray *rows;    /* of Row, sorted by sha256 */
+  gint64  now_ns;  /* when this index was started (for the racy rule) */
+};
+
+static gboolean
+thumbprint_to_raw (const char *hex, guint8 out[32])
+{
+  for (guint i = 0; i < 32; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = hi < 0 ? -1 : g_ascii_xdigit_value (hex[2 * i + 1]);
+      if (lo < 0)
+        return FALSE;
+      out[i] = (guint8) (hi << 4 | lo);
+    }
+  return hex[64] == '\0';
+}
+
+static int
+compare_rows (gconstpointer a, gconstpointer b)
+{
+  return memcmp (((const Row *) a)->sha256, ((const Row *) b)->sha256, 32);
+}
+
+static void
+row_from_stat (Row *row, const GStatBuf *st)
+{
+  row->size = (guint64) st->st_size;
+  row->ino = (guint64) st->st_ino;
+  row->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
+  row->ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec;
+}
+
+char *
+_cc_store_index_dup_path (const char *dir)
+{
+  return g_build_filename (dir, ".cc-index", NULL);
+}
+
+CcStoreIndex *
+_cc_store_index_new (void)
+{
+  CcStoreIndex *self = g_new0 (CcStoreIndex, 1);
+  self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->now_ns = g_get_real_time () * 1000;
+  return self;
+}
+
+void
+_cc_store_index_free (CcStoreIndex *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->rows);
+  g_free (self);
+}
+
+guint
+_cc_store_index_get_n_rows (CcStoreIndex *self)
+{
+  return self->rows->len;
+}
+
+CcStoreIndex *
+_cc_store_index_read (const char *dir)
+{
+  g_autofree char *path = _cc_store_index_dup_path (dir);
+  g_autofree char *data = NULL;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  CcStoreIndex *self;
+  guint32 bom, version;
+  guint64 n_rows;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  if (len < HEADER_SIZE + TRAILER_SIZE || memcmp (data, MAGIC, 8) != 0)
+    goto damaged;
+  memcpy (&bom, data + 8, 4);
+  memcpy (&version, data + 12, 4);
+  memcpy (&n_rows, data + 16, 8);
+  if (bom != BYTE_ORDER_MARK || version != VERSION
+      || n_rows > (len - HEADER_SIZE - TRAILER_SIZE) / ROW_SIZE
+      || len != HEADER_SIZE + n_rows * ROW_SIZE + TRAILER_SIZE)
+    goto damaged;
+  if (!EVP_Digest (data, len - TRAILER_SIZE, md, &md_len, EVP_sha256 (), NULL)
+      || md_len != TRAILER_SIZE || memcmp (md, data + len - TRAILER_SIZE, TRAILER_SIZE) != 0)
+    goto damaged;
+
+  self = _cc_store_index_new ();
+  g_array_append_vals (self->rows, data + HEADER_SIZE, n_rows);
+  /* the rows were written sorted; a file that says otherwise is not ours */
+  for (guint i = 1; i < self->rows->len; i++)
+    if (compare_rows (&g_array_index (self->rows, Row, i - 1), &g_array_index (self->rows, Row, i)) >= 0)
+      {
+        _cc_store_index_free (self);
+        goto damaged;
+      }
+  return self;
+
+damaged:
+  g_debug ("%s is damaged; the store is read from its files and the index rebuilt", path);
+  return NULL;
+}
+
+gboolean
+_cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st)
+{
+  Row key, *row;
+
+  if (self == NULL || !thumbprint_to_raw (thumbprint, key.sha256))
+    return FALSE;
+  row = bsearch (&key, self->rows->data, self->rows->len, sizeof (Row), compare_rows);
+  if (row == NULL)
+    return FALSE;
+  row_from_stat (&key, st);
+  return row->size == key.size && row->ino == key.ino && row->mtime_ns == key.mtime_ns
+         && row->ctime_ns == key.ctime_ns;
+}
+
+gboolean
+_cc_store_index_add (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st)
+{
+  Row row;
+
+  if (!thumbprint_to_raw (thumbprint, row.sha256))
+    return FALSE;
+  row_from_stat (&row, st);
+  if (row.ctime_ns > self->now_ns - RACY_NS || row.mtime_ns > self->now_ns - RACY_NS)
+    return FALSE;
+  g_array_append_val (self->rows, row);
+  return TRUE;
+}
+
+gboolean
+_cc_store_index_write (CcStoreIndex *self, const char *dir, GError **error)
+{
+  g_autofree char *path = _cc_store_index_dup_path (dir);
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (HEADER_SIZE + self->rows->len * ROW_SIZE
+                                                      + TRAILER_SIZE);
+  guint32 bom = BYTE_ORDER_MARK, version = VERSION;
+  guint64 n_rows;
+  unsigned char md[32];
+  unsigned int md_len = 0;
+
+  g_array_sort (self->rows, compare_rows);
+  /* one row per thumbprint: a duplicate could only come from a caller's mistake */
+  for (guint i = 1; i < self->rows->len;)
+    if (compare_rows (&g_array_index (self->rows, Row, i - 1), &g_array_index (self->rows, Row, i)) == 0)
+      g_array_remove_index (self->rows, i);
+    else
+      i++;
+  n_rows = self->rows->len;
+  g_byte_array_append (out, (const guint8 *) MAGIC, 8);
+  g_byte_array_append (out, (const guint8 *) &bom, 4);
+  g_byte_array_append (out, (const guint8 *) &version, 4);
+  g_byte_array_append (out, (const guint8 *) &n_rows, 8);
+  g_byte_array_append (out, (const guint8 *) self->rows->data, self->rows->len * ROW_SIZE);
+  EVP_Digest (out->data, out->len, md, &md_len, EVP_sha256 (), NULL);
+  g_byte_array_append (out, md, md_len);
+  return _cc_write_file_unsynced (path, out->data, out->len, 0644, error);
+}
