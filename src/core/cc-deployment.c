@@ -1572,6 +1572,7 @@ typedef struct
   gpointer data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
+  gboolean writes;
 } RunData;
 
 static void
@@ -1588,7 +1589,11 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 {
   RunData *run = task_data;
   GError *error = NULL;
-  g_autoptr(CcDeployment) worker = cc_deployment_open (run->path, cancellable, &error);
+  /* a writer takes the lock before it reads the deployment, so that it sees every change
+   * made before its own */
+  g_autoptr(CcLock) lock = run->writes ? cc_lock_acquire (run->path, &error) : NULL;
+  g_autoptr(CcDeployment) worker = error == NULL ? cc_deployment_open (run->path, cancellable,
+                                                                       &error) : NULL;
   gpointer result = NULL;
 
   if (worker != NULL)
@@ -1618,22 +1623,22 @@ run_done (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_pointer (outer, result, run->result_free);
 }
 
-void
-cc_deployment_run_async (CcDeployment        *self,
-                         CcWorkFunc           func,
-                         gpointer             data,
-                         GDestroyNotify       data_free,
-                         GDestroyNotify       result_free,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static void
+run_async (CcDeployment        *self,
+           gboolean             writes,
+           CcWorkFunc           func,
+           gpointer             data,
+           GDestroyNotify       data_free,
+           GDestroyNotify       result_free,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
   GTask *outer;
   g_autoptr(GTask) inner = NULL;
   RunData *run = g_new0 (RunData, 1);
 
-  g_return_if_fail (CC_IS_DEPLOYMENT (self));
-
+  run->writes = writes;
   run->path = g_strdup (self->path);
   run->func = func;
   run->data = data;
@@ -1645,6 +1650,34 @@ cc_deployment_run_async (CcDeployment        *self,
   inner = g_task_new (self, cancellable, run_done, outer);
   g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
   g_task_run_in_thread (inner, run_thread);
+}
+
+void
+cc_deployment_run_async (CcDeployment        *self,
+                         CcWorkFunc           func,
+                         gpointer             data,
+                         GDestroyNotify       data_free,
+                         GDestroyNotify       result_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+  run_async (self, FALSE, func, data, data_free, result_free, cancellable, callback, user_data);
+}
+
+void
+cc_deployment_run_write_async (CcDeployment        *self,
+                               CcWorkFunc           func,
+                               gpointer             data,
+                               GDestroyNotify       data_free,
+                               GDestroyNotify       result_free,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+  run_async (self, TRUE, func, data, data_free, result_free, cancellable, callback, user_data);
 }
 
 gpointer
