@@ -842,6 +842,8 @@ cc_deployment_open (const char *path, GCancellable *cancellable, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* a change whose writer was killed is taken back before anything is read */
+  _cc_journal_recover (path);
   self = deployment_new (path);
   if (!load_json (self, error))
     return NULL;
@@ -1554,6 +1556,7 @@ cc_deployment_audit (CcDeployment *self,
   g_string_append_c (line, '\n');
 
   file = g_build_filename (self->path, "audit.log", NULL);
+  _cc_journal_will_append (file);
   fd = g_open (file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     return;
