@@ -3261,10 +3261,16 @@ run_command (char **argv)
                                              : cc_deployment_dup_default_path ();
       g_autoptr(CcLock) lock = cc_lock_acquire (path, &error);
 
+      int status;
+
       /* no folder to lock: the command itself says what is wrong with it */
       if (lock == NULL && g_error_matches (error, CC_ERROR, CC_ERROR_LOCKED))
         return report_error (error);
-      return cmd->handler (cmd, args);
+      status = cmd->handler (cmd, args);
+      /* a command that failed changes nothing, whatever step it failed at */
+      if (status != CERTCTL_EXIT_OK)
+        cc_lock_abort (g_steal_pointer (&lock));
+      return status;
     }
   return cmd->handler (cmd, args);
 }

@@ -1603,6 +1603,9 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     result = run->func (worker, run->data, cancellable, &error);
   if (result == NULL && error == NULL)
     g_set_error_literal (&error, CC_ERROR, CC_ERROR_FAILED, _("The operation gave no result"));
+  /* a change that failed is taken back whole */
+  if (error != NULL)
+    cc_lock_abort (g_steal_pointer (&lock));
   if (error != NULL)
     g_task_return_error (task, error);
   else

@@ -129,6 +129,9 @@ _cc_write_file (const char  *path,
   gsize left = len;
   int fd;
 
+  /* recorded before the temporary file exists, so that a replay finds that too */
+  if (!_cc_journal_will_change (path, error))
+    return FALSE;
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, mode);
   if (fd < 0)
     {
@@ -160,11 +163,6 @@ _cc_write_file (const char  *path,
       goto fail;
     }
   fd = -1;
-  if (!_cc_journal_will_change (path, error))
-    {
-      g_unlink (tmp);
-      return FALSE;
-    }
   if ((errno = fault_point ()) != 0 || g_rename (tmp, path) != 0)
     goto fail;
   if (sync_dir)

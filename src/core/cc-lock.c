@@ -394,6 +394,23 @@ cc_lock_acquire (const char *path, GError **error)
 }
 
 void
+cc_lock_abort (CcLock *lock)
+{
+  if (lock == NULL)
+    return;
+  g_mutex_lock (&journal_mutex);
+  held = NULL;
+  g_mutex_unlock (&journal_mutex);
+  if (lock->journal_fd >= 0)
+    {
+      close (lock->journal_fd);
+      lock->journal_fd = -1;
+      replay_journal (lock->dir, lock->journal, lock->backups);
+    }
+  cc_lock_release (lock);
+}
+
+void
 cc_lock_release (CcLock *lock)
 {
   if (lock == NULL)

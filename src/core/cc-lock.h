@@ -15,8 +15,11 @@ typedef struct _CcLock CcLock;
  * taken over. CC_ERROR_IO when the folder cannot hold the lock file. */
 CcLock   *cc_lock_acquire  (const char  *path,
                             GError     **error);
-/* Releases it (NULL allowed). */
+/* Releases it (NULL allowed): the change made under it is complete. */
 void      cc_lock_release  (CcLock      *lock);
+/* Releases it after a change that failed: every file changed under it is put back as it
+ * was when it was taken (NULL allowed). */
+void      cc_lock_abort    (CcLock      *lock);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcLock, cc_lock_release)
 
