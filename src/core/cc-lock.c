@@ -254,9 +254,10 @@ void
 _cc_journal_recover (const char *path)
 {
   g_autofree char *journal = g_build_filename (path, "deployment.journal", NULL);
+  g_autofree char *backups = g_build_filename (path, "deployment.journal.d", NULL);
   g_autoptr(CcLock) lock = NULL;
 
-  if (!g_file_test (journal, G_FILE_TEST_EXISTS))
+  if (!g_file_test (journal, G_FILE_TEST_EXISTS) && !g_file_test (backups, G_FILE_TEST_EXISTS))
     return;
   /* not while this process is changing it, and never waiting for another writer */
   if (!g_mutex_trylock (&writers))
