@@ -3280,6 +3280,24 @@ print_help (GOptionContext *context,
   return CERTCTL_EXIT_OK;
 }
 
+/* Commands that change the deployment hold its lock while they run; the others only read
+ * and never wait for it. (init makes the folder: nobody else can be writing it yet.) */
+static gboolean
+command_writes (const Command *cmd)
+{
+  static const char * const writers[] = {
+    "site", "pool", "server", "request create", "request cancel", "request process", "import",
+    "assign", "distribute", "ca create-lab",
+  };
+  g_autofree char *name = cmd->sub ? g_strdup_printf ("%s %s", cmd->name, cmd->sub)
+                                   : g_strdup (cmd->name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    if (g_str_equal (name, writers[i]) || g_str_equal (cmd->name, writers[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static int
 run_command (char **argv)
 {
@@ -3315,6 +3333,24 @@ run_command (char **argv)
   g_strv_builder_add (rest, "certctl");
   g_strv_builder_addv (rest, (const char **) argv + skip);
   args = g_strv_builder_end (rest);
+  if (command_writes (cmd))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = opt_deployment ? g_strdup (opt_deployment)
+                                             : cc_deployment_dup_default_path ();
+      g_autoptr(CcLock) lock = cc_lock_acquire (path, &error);
+
+      int status;
+
+      /* no folder to lock: the command itself says what is wrong with it */
+      if (lock == NULL && g_error_matches (error, CC_ERROR, CC_ERROR_LOCKED))
+        return report_error (error);
+      status = cmd->handler (cmd, args);
+      /* a command that failed changes nothing, whatever step it failed at */
+      if (status != CERTCTL_EXIT_OK)
+        cc_lock_abort (g_steal_pointer (&lock));
+      return status;
+    }
   return cmd->handler (cmd, args);
 }
 

@@ -34,9 +34,23 @@ _cc_strv_builder_take (GStrvBuilder *builder, char *value)
   g_free (value);
 }
 
+/* cc-lock.c: called before a file of a deployment is first changed (written, replaced,
+ * removed) while this process holds its lock: records in the journal how to put it back.
+ * Does nothing for a file outside the locked deployment. */
+gboolean  _cc_journal_will_change (const char   *path,
+                                   GError      **error);
+/* the same before appending to a file (audit.log) */
+void      _cc_journal_will_append (const char   *path);
+/* takes back a change whose writer was killed, when no writer holds the lock now */
+void      _cc_journal_recover     (const char   *path);
+
 /* cc-fileutil.c: with durable FALSE (bulk generation only), writes skip fsync; the
  * caller syncs once at the end */
 void      _cc_set_durable         (gboolean      durable);
+gboolean  _cc_is_durable          (void);
+/* removes a file (absent is fine), recorded in the journal first */
+gboolean  _cc_unlink              (const char   *path,
+                                   GError      **error);
 
 gboolean  _cc_write_file_atomic   (const char   *path,
                                    const void   *data,

@@ -855,6 +855,8 @@ cc_deployment_open (const char *path, GCancellable *cancellable, GError **error)
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* a change whose writer was killed is taken back before anything is read */
+  _cc_journal_recover (path);
   self = deployment_new (path);
   if (!load_json (self, error))
     return NULL;
@@ -1567,6 +1569,7 @@ cc_deployment_audit (CcDeployment *self,
   g_string_append_c (line, '\n');
 
   file = g_build_filename (self->path, "audit.log", NULL);
+  _cc_journal_will_append (file);
   fd = g_open (file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     return;
@@ -1585,6 +1588,7 @@ typedef struct
   gpointer data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
+  gboolean writes;
 } RunData;
 
 static void
@@ -1601,13 +1605,20 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 {
   RunData *run = task_data;
   GError *error = NULL;
-  g_autoptr(CcDeployment) worker = cc_deployment_open (run->path, cancellable, &error);
+  /* a writer takes the lock before it reads the deployment, so that it sees every change
+   * made before its own */
+  g_autoptr(CcLock) lock = run->writes ? cc_lock_acquire (run->path, &error) : NULL;
+  g_autoptr(CcDeployment) worker = error == NULL ? cc_deployment_open (run->path, cancellable,
+                                                                       &error) : NULL;
   gpointer result = NULL;
 
   if (worker != NULL)
     result = run->func (worker, run->data, cancellable, &error);
   if (result == NULL && error == NULL)
     g_set_error_literal (&error, CC_ERROR, CC_ERROR_FAILED, _("The operation gave no result"));
+  /* a change that failed is taken back whole */
+  if (error != NULL)
+    cc_lock_abort (g_steal_pointer (&lock));
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1631,22 +1642,22 @@ run_done (GObject *source, GAsyncResult *res, gpointer user_data)
     g_task_return_pointer (outer, result, run->result_free);
 }
 
-void
-cc_deployment_run_async (CcDeployment        *self,
-                         CcWorkFunc           func,
-                         gpointer             data,
-                         GDestroyNotify       data_free,
-                         GDestroyNotify       result_free,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static void
+run_async (CcDeployment        *self,
+           gboolean             writes,
+           CcWorkFunc           func,
+           gpointer             data,
+           GDestroyNotify       data_free,
+           GDestroyNotify       result_free,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
   GTask *outer;
   g_autoptr(GTask) inner = NULL;
   RunData *run = g_new0 (RunData, 1);
 
-  g_return_if_fail (CC_IS_DEPLOYMENT (self));
-
+  run->writes = writes;
   run->path = g_strdup (self->path);
   run->func = func;
   run->data = data;
@@ -1658,6 +1669,34 @@ cc_deployment_run_async (CcDeployment        *self,
   inner = g_task_new (self, cancellable, run_done, outer);
   g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
   g_task_run_in_thread (inner, run_thread);
+}
+
+void
+cc_deployment_run_async (CcDeployment        *self,
+                         CcWorkFunc           func,
+                         gpointer             data,
+                         GDestroyNotify       data_free,
+                         GDestroyNotify       result_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+  run_async (self, FALSE, func, data, data_free, result_free, cancellable, callback, user_data);
+}
+
+void
+cc_deployment_run_write_async (CcDeployment        *self,
+                               CcWorkFunc           func,
+                               gpointer             data,
+                               GDestroyNotify       data_free,
+                               GDestroyNotify       result_free,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+  run_async (self, TRUE, func, data, data_free, result_free, cancellable, callback, user_data);
 }
 
 gpointer

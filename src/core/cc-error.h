@@ -20,6 +20,7 @@ typedef enum
   CC_ERROR_NOT_A_DEPLOYMENT,  /* the folder holds no deployment.json */
   CC_ERROR_CRYPTO,            /* key generation or signing failed */
   CC_ERROR_REQUIREMENTS,      /* a certificate does not meet an interface's requirements */
+  CC_ERROR_LOCKED,            /* another program is changing the deployment right now */
 } CcError;
 
 GQuark cc_error_quark (void);

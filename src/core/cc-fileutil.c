@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -43,6 +44,65 @@ void
 _cc_set_durable (gboolean value)
 {
   g_atomic_int_set (&durable, value ? 1 : 0);
+}
+
+gboolean
+_cc_is_durable (void)
+{
+  return g_atomic_int_get (&durable) != 0;
+}
+
+/* Test-only fault injection, read once from CC_TEST_FAULT="ACTION:N": at the N-th step that
+ * makes a change visible (a rename over a file or link, a removal), ACTION happens instead:
+ * "kill" (SIGKILL, as a crash), "enospc" or "erofs" (that step fails with that error, as on
+ * a full disk or a read-only folder). Returns the errno to fail with, or 0. */
+static int
+fault_point (void)
+{
+  static gsize once;
+  static int action;   /* 0 none, 1 kill, else an errno */
+  static guint at;
+  static gint count;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *spec = g_getenv ("CC_TEST_FAULT");
+      if (spec != NULL)
+        {
+          const char *colon = strchr (spec, ':');
+          at = colon ? (guint) g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+          if (g_str_has_prefix (spec, "kill:"))
+            action = 1;
+          else if (g_str_has_prefix (spec, "enospc:"))
+            action = ENOSPC;
+          else if (g_str_has_prefix (spec, "erofs:"))
+            action = EROFS;
+        }
+      g_once_init_leave (&once, 1);
+    }
+  if (action == 0 || (guint) g_atomic_int_add (&count, 1) + 1 != at)
+    return 0;
+  if (action == 1)
+    kill (getpid (), SIGKILL);
+  return action;
+}
+
+gboolean
+_cc_unlink (const char *path, GError **error)
+{
+  int fault;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return TRUE;
+  if (!_cc_journal_will_change (path, error))
+    return FALSE;
+  fault = fault_point ();
+  if (fault != 0 || (g_unlink (path) != 0 && errno != ENOENT))
+    {
+      set_errno_error (error, fault ? fault : errno, _("Cannot remove “%s”"), path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -95,6 +155,9 @@ write_file_full (const char  *path,
   gsize left = len;
   int fd;
 
+  /* recorded before the temporary file exists, so that a replay finds that too */
+  if (!_cc_journal_will_change (path, error))
+    return FALSE;
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, mode);
   if (fd < 0)
     {
@@ -126,7 +189,7 @@ write_file_full (const char  *path,
       goto fail;
     }
   fd = -1;
-  if (g_rename (tmp, path) != 0)
+  if ((errno = fault_point ()) != 0 || g_rename (tmp, path) != 0)
     goto fail;
   if (sync_dir)
     _cc_fsync_dir (dir);
@@ -195,7 +258,10 @@ _cc_symlink_atomic (const char *target, const char *link_path, GError **error)
   g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", link_path, (int) getpid ());
 
   g_unlink (tmp);
-  if (symlink (target, tmp) != 0 || g_rename (tmp, link_path) != 0)
+  if (!_cc_journal_will_change (link_path, error))
+    return FALSE;
+  if (symlink (target, tmp) != 0 || (errno = fault_point ()) != 0
+      || g_rename (tmp, link_path) != 0)
     {
       int saved = errno;
       g_unlink (tmp);

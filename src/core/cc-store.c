@@ -992,13 +992,8 @@ cc_store_remove (CcStore *self, const char *thumbprint, GError **error)
   for (i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *path = g_strdup_printf ("%s/%s%s", self->path, id, suffixes[i]);
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-          g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot remove “%s”: %s"), path,
-                       g_strerror (saved));
-          return FALSE;
-        }
+      if (!_cc_unlink (path, error))
+        return FALSE;
     }
   _cc_fsync_dir (self->path);
 
@@ -1110,7 +1105,7 @@ _cc_store_rehash (CcStore *self, GError **error)
         {
           g_autofree char *link_path = g_build_filename (self->path, name, NULL);
           if (g_file_test (link_path, G_FILE_TEST_IS_SYMLINK))
-            g_unlink (link_path);
+            _cc_unlink (link_path, NULL);
         }
     }
   _cc_fsync_dir (self->path);

@@ -7,6 +7,7 @@
 #include "cc-deployment.h"
 #include "cc-enums.h"
 #include "cc-error.h"
+#include "cc-lock.h"
 #include "cc-pool.h"
 #include "cc-server.h"
 #include "cc-site.h"

@@ -300,6 +300,7 @@ job_done_cb (GObject      *source,
 
 static void
 run_job (CertActions    *state,
+         gboolean        writes,
          const char     *error_heading,
          CcWorkFunc      func,
          gpointer        data,
@@ -324,8 +325,8 @@ run_job (CertActions    *state,
   job->result_free = result_free;
 
   state->n_running++;
-  cc_deployment_run_async (deployment, func, data, data_free, result_free, state->cancellable,
-                           job_done_cb, job);
+  (writes ? cc_deployment_run_write_async : cc_deployment_run_async)
+    (deployment, func, data, data_free, result_free, state->cancellable, job_done_cb, job);
 }
 
 /* cert.view */
@@ -431,7 +432,7 @@ static void
 start_export (CertActions *state,
               ExportData  *data)
 {
-  run_job (state, _("Could Not Export the Certificate"), export_work, data,
+  run_job (state, FALSE, _("Could Not Export the Certificate"), export_work, data,
            (GDestroyNotify) export_data_free, g_free, export_done);
 }
 
@@ -850,7 +851,7 @@ undo_clicked_cb (AdwToast    *toast,
 
   if (undo == NULL)
     return;
-  run_job (state, _("Could Not Restore the Certificate"), restore_work, undo,
+  run_job (state, TRUE, _("Could Not Restore the Certificate"), restore_work, undo,
            (GDestroyNotify) undo_data_free, g_free, restore_done);
 }
 
@@ -896,7 +897,7 @@ delete_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  run_job (state, _("Could Not Delete the Certificate"), delete_work, data,
+  run_job (state, TRUE, _("Could Not Delete the Certificate"), delete_work, data,
            (GDestroyNotify) delete_data_free, (GDestroyNotify) undo_data_free, delete_done);
 }
 
@@ -1171,7 +1172,7 @@ assign_response_cb (AdwMessageDialog *dialog,
   data->thumbprint = g_strdup (cc_store_entry_get_id (assign->entry));
   data->iface = g_array_index (assign->interfaces, CcInterface, selected);
   data->force = force;
-  run_job (state, _("Could Not Assign the Certificate"), assign_work, data,
+  run_job (state, TRUE, _("Could Not Assign the Certificate"), assign_work, data,
            (GDestroyNotify) assign_data_free, (GDestroyNotify) cc_report_free, assign_done);
 }
 
@@ -1324,7 +1325,7 @@ distribute_response_cb (AdwMessageDialog *dialog,
       distribute_data_free (data);
       return;
     }
-  run_job (state, _("Could Not Import on the Pool Members"), distribute_work, data,
+  run_job (state, TRUE, _("Could Not Import on the Pool Members"), distribute_work, data,
            (GDestroyNotify) distribute_data_free, (GDestroyNotify) cc_report_free,
            distribute_done);
 }
@@ -1468,8 +1469,8 @@ static void
 start_import (CertActions *state,
               ImportData  *data)
 {
-  run_job (state, _("Could Not Import"), import_work, data, (GDestroyNotify) import_data_free,
-           (GDestroyNotify) cc_report_free, import_done);
+  run_job (state, TRUE, _("Could Not Import"), import_work, data,
+           (GDestroyNotify) import_data_free, (GDestroyNotify) cc_report_free, import_done);
 }
 
 static void ask_pfx_import (CertActions *state, CcServer *server, GQueue *pfx_paths);

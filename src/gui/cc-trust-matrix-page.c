@@ -883,9 +883,10 @@ start_add (CcTrustMatrixPage *self)
   cancellable = g_cancellable_new ();
   self->adding = TRUE;
   set_operation (self, &self->cancellable, cancellable);
-  cc_deployment_run_async (self->deployment, add_work, data, (GDestroyNotify) add_data_free,
-                           (GDestroyNotify) cc_report_free, cancellable, add_done_cb,
-                           op_data_new (self, cancellable));
+  cc_deployment_run_write_async (self->deployment, add_work, data,
+                                 (GDestroyNotify) add_data_free,
+                                 (GDestroyNotify) cc_report_free, cancellable, add_done_cb,
+                                 op_data_new (self, cancellable));
 }
 
 static void
