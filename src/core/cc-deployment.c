@@ -1572,6 +1572,7 @@ typedef struct
   gpointer data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
+  gboolean read_only;
 } RunData;
 
 static void
@@ -1610,12 +1611,44 @@ run_done (GObject *source, GAsyncResult *res, gpointer user_data)
   GError *error = NULL;
   gpointer result = g_task_propagate_pointer (G_TASK (res), &error);
 
-  /* whatever the worker managed to change is on disk: show it, success or not */
-  cc_deployment_refresh (self);
+  /* whatever the worker managed to change is on disk: show it, success or not (work that
+   * changes nothing has nothing to show, and re-reading a big deployment.json here would
+   * hold up the caller's main loop) */
+  if (!run->read_only)
+    cc_deployment_refresh (self);
   if (error != NULL)
     g_task_return_error (outer, error);
   else
     g_task_return_pointer (outer, result, run->result_free);
+}
+
+static void
+run_async (CcDeployment        *self,
+           gboolean             read_only,
+           CcWorkFunc           func,
+           gpointer             data,
+           GDestroyNotify       data_free,
+           GDestroyNotify       result_free,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+  RunData *run = g_new0 (RunData, 1);
+
+  run->read_only = read_only;
+  run->path = g_strdup (self->path);
+  run->func = func;
+  run->data = data;
+  run->data_free = data_free;
+  run->result_free = result_free;
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cc_deployment_run_async);
+  inner = g_task_new (self, cancellable, run_done, outer);
+  g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (inner, run_thread);
 }
 
 void
@@ -1628,23 +1661,24 @@ cc_deployment_run_async (CcDeployment        *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *outer;
-  g_autoptr(GTask) inner = NULL;
-  RunData *run = g_new0 (RunData, 1);
-
   g_return_if_fail (CC_IS_DEPLOYMENT (self));
 
-  run->path = g_strdup (self->path);
-  run->func = func;
-  run->data = data;
-  run->data_free = data_free;
-  run->result_free = result_free;
+  run_async (self, FALSE, func, data, data_free, result_free, cancellable, callback, user_data);
+}
 
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, cc_deployment_run_async);
-  inner = g_task_new (self, cancellable, run_done, outer);
-  g_task_set_task_data (inner, run, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (inner, run_thread);
+void
+cc_deployment_run_read_only_async (CcDeployment        *self,
+                                   CcWorkFunc           func,
+                                   gpointer             data,
+                                   GDestroyNotify       data_free,
+                                   GDestroyNotify       result_free,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+
+  run_async (self, TRUE, func, data, data_free, result_free, cancellable, callback, user_data);
 }
 
 gpointer
