@@ -560,8 +560,10 @@ cc_check_async (CcDeployment        *self,
   data->servers = servers ? g_strdupv ((char **) servers) : NULL;
   data->warning_days = warning_days;
   data->pending_days = pending_days;
-  cc_deployment_run_async (self, check_work, data, (GDestroyNotify) check_data_free,
-                           (GDestroyNotify) cc_check_result_free, cancellable, callback, user_data);
+  /* a check reads the deployment and changes nothing */
+  cc_deployment_run_read_only_async (self, check_work, data, (GDestroyNotify) check_data_free,
+                                     (GDestroyNotify) cc_check_result_free, cancellable,
+                                     callback, user_data);
 }
 
 CcCheckResult *

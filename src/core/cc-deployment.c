@@ -1581,6 +1581,14 @@ cc_deployment_audit (CcDeployment *self,
 
 /* ---- workflows off the caller's thread ---- */
 
+typedef enum
+{
+  RUN_READ,       /* reads; the caller's copy refreshes after it */
+  RUN_READ_ONLY,  /* changes nothing on disk: no refresh (a big deployment.json would hold
+                   * up the caller's main loop) */
+  RUN_WRITE,      /* a change, under the deployment's lock; refresh after it */
+} RunMode;
+
 typedef struct
 {
   char *path;
@@ -1588,7 +1596,7 @@ typedef struct
   gpointer data;
   GDestroyNotify data_free;
   GDestroyNotify result_free;
-  gboolean writes;
+  RunMode mode;
 } RunData;
 
 static void
@@ -1607,7 +1615,7 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   GError *error = NULL;
   /* a writer takes the lock before it reads the deployment, so that it sees every change
    * made before its own */
-  g_autoptr(CcLock) lock = run->writes ? cc_lock_acquire (run->path, &error) : NULL;
+  g_autoptr(CcLock) lock = run->mode == RUN_WRITE ? cc_lock_acquire (run->path, &error) : NULL;
   g_autoptr(CcDeployment) worker = error == NULL ? cc_deployment_open (run->path, cancellable,
                                                                        &error) : NULL;
   gpointer result = NULL;
@@ -1635,7 +1643,8 @@ run_done (GObject *source, GAsyncResult *res, gpointer user_data)
   gpointer result = g_task_propagate_pointer (G_TASK (res), &error);
 
   /* whatever the worker managed to change is on disk: show it, success or not */
-  cc_deployment_refresh (self);
+  if (run->mode != RUN_READ_ONLY)
+    cc_deployment_refresh (self);
   if (error != NULL)
     g_task_return_error (outer, error);
   else
@@ -1644,7 +1653,7 @@ run_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
 static void
 run_async (CcDeployment        *self,
-           gboolean             writes,
+           RunMode              mode,
            CcWorkFunc           func,
            gpointer             data,
            GDestroyNotify       data_free,
@@ -1657,7 +1666,7 @@ run_async (CcDeployment        *self,
   g_autoptr(GTask) inner = NULL;
   RunData *run = g_new0 (RunData, 1);
 
-  run->writes = writes;
+  run->mode = mode;
   run->path = g_strdup (self->path);
   run->func = func;
   run->data = data;
@@ -1682,7 +1691,22 @@ cc_deployment_run_async (CcDeployment        *self,
                          gpointer             user_data)
 {
   g_return_if_fail (CC_IS_DEPLOYMENT (self));
-  run_async (self, FALSE, func, data, data_free, result_free, cancellable, callback, user_data);
+  run_async (self, RUN_READ, func, data, data_free, result_free, cancellable, callback, user_data);
+}
+
+void
+cc_deployment_run_read_only_async (CcDeployment        *self,
+                                   CcWorkFunc           func,
+                                   gpointer             data,
+                                   GDestroyNotify       data_free,
+                                   GDestroyNotify       result_free,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CC_IS_DEPLOYMENT (self));
+  run_async (self, RUN_READ_ONLY, func, data, data_free, result_free, cancellable, callback,
+             user_data);
 }
 
 void
@@ -1696,7 +1720,7 @@ cc_deployment_run_write_async (CcDeployment        *self,
                                gpointer             user_data)
 {
   g_return_if_fail (CC_IS_DEPLOYMENT (self));
-  run_async (self, TRUE, func, data, data_free, result_free, cancellable, callback, user_data);
+  run_async (self, RUN_WRITE, func, data, data_free, result_free, cancellable, callback, user_data);
 }
 
 gpointer

@@ -271,6 +271,16 @@ void           cc_deployment_run_async     (CcDeployment        *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+/* The same, for work that changes nothing on disk (a check, a scan): no refresh after it;
+ * finish it with cc_deployment_run_finish. */
+void           cc_deployment_run_read_only_async (CcDeployment  *self,
+                                            CcWorkFunc           func,
+                                            gpointer             data,
+                                            GDestroyNotify       data_free,
+                                            GDestroyNotify       result_free,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 /* The same for a change: func runs holding the deployment's lock (cc_lock_acquire), taken
  * before the private copy is read; CC_ERROR_LOCKED when another program holds it. Finish
  * with cc_deployment_run_finish. */

@@ -1162,6 +1162,8 @@ show_result (CcOverviewPage *self,
 
 /* Running the check. */
 
+typedef CcCheckResult CcCheckResultInThread;
+
 typedef struct
 {
   CcOverviewPage *self;
@@ -1179,6 +1181,24 @@ check_data_free (CheckData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckData, check_data_free)
 
+static gpointer
+free_result_thread (gpointer data)
+{
+  cc_check_result_free (data);
+  return NULL;
+}
+
+/* A check's result holds the copy of the deployment it read, every store loaded (150,000
+ * certificates for 1,000 servers that trust 150 roots): freed off the main loop. */
+static void
+free_result_in_thread (CcCheckResult *result)
+{
+  if (result != NULL)
+    g_thread_unref (g_thread_new ("cc-check-free", free_result_thread, result));
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcCheckResultInThread, free_result_in_thread)
+
 static void
 check_done_cb (GObject      *source,
                GAsyncResult *res,
@@ -1186,7 +1206,7 @@ check_done_cb (GObject      *source,
 {
   g_autoptr(CheckData) data = user_data;
   CcOverviewPage *self = data->self;
-  g_autoptr(CcCheckResult) result = NULL;
+  g_autoptr(CcCheckResultInThread) result = NULL;
   g_autoptr(GError) error = NULL;
 
   result = cc_check_finish (CC_DEPLOYMENT (source), res, &error);

@@ -793,6 +793,24 @@ sidebar_update_count (GtkListItem *list_item)
   gtk_label_set_text (count, text);
 }
 
+/* The row's title in full when it is cut, asked for on hover: setting a tooltip text on
+ * every bind costs a round trip to the display server each (GTK looks for the pointer). */
+static gboolean
+sidebar_title_query_tooltip_cb (GtkWidget  *title,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard,
+                                GtkTooltip *tooltip,
+                                gpointer    user_data)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (title));
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 sidebar_setup_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
@@ -815,6 +833,8 @@ sidebar_setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_lines (GTK_LABEL (title), 2);
+  gtk_widget_set_has_tooltip (title, TRUE);
+  g_signal_connect (title, "query-tooltip", G_CALLBACK (sidebar_title_query_tooltip_cb), NULL);
 
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
@@ -910,7 +930,6 @@ sidebar_bind_cb (GtkSignalListItemFactory *factory,
   /* "Trusted Root Certification Authorities" is long: on two lines rather than cut */
   gtk_label_set_wrap (title, CC_IS_STORE (item));
   gtk_label_set_text (title, title_text != NULL ? title_text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (title), title_text);
   gtk_label_set_text (subtitle, subtitle_text != NULL ? subtitle_text : "");
   gtk_widget_set_visible (GTK_WIDGET (subtitle), subtitle_text != NULL);
 }
