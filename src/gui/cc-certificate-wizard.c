@@ -290,7 +290,34 @@ add_password (CcCertificateWizard *self,
   return row;
 }
 
-/* a check box (or, with radio_group, a radio button) on a row of its own */
+/* "_Mark as exportable" → "Mark as exportable"; "a__b" → "a_b" */
+static char *
+dup_without_mnemonic (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "my_cert" shown as it is on a row whose title takes mnemonics */
+static char *
+dup_escaped_mnemonic (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+/* a check box (or, with radio_group, a radio button) on a row of its own; title may have a
+ * mnemonic (escape names with dup_escaped_mnemonic) */
 static GtkWidget *
 add_check (CcCertificateWizard *self,
            GtkWidget           *group,
@@ -311,8 +338,12 @@ add_check (CcCertificateWizard *self,
   if (radio_group != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (radio_group));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  {
+    g_autofree char *label = dup_without_mnemonic (title);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -917,12 +948,29 @@ dup_task_reason (CcCertificateWizard *self,
   return NULL;
 }
 
+/* the seeds' next step: the answer to a pending request; a certificate with its key that no
+ * interface uses yet; else the first task offered */
+static Task
+get_suggested_task (CcCertificateWizard *self)
+{
+  g_autoptr(GPtrArray) keyed = list_keyed_certificates (self);
+
+  if (get_pending (self) != NULL)
+    return TASK_PROCESS;
+  for (guint i = 0; i < keyed->len; i++)
+    if (cc_store_entry_get_assigned_to (g_ptr_array_index (keyed, i))[0] == '\0')
+      return TASK_ASSIGN;
+  return TASK_NONE;
+}
+
 static void
 fill_tasks (CcCertificateWizard *self)
 {
   GtkWidget *group_radio = NULL;
   gboolean chosen = FALSE;
   GtkWidget *group = GTK_WIDGET (self->tasks_group);
+  Task suggested = get_suggested_task (self);
+  GtkWidget *suggested_check = NULL;
 
   if (get_widget (self, "task:chain") != NULL)
     return;
@@ -956,8 +1004,14 @@ fill_tasks (CcCertificateWizard *self)
           gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
         }
       else
-        chosen = TRUE;
+        {
+          chosen = TRUE;
+          if (task == suggested)
+            suggested_check = check;
+        }
     }
+  if (suggested_check != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (suggested_check), TRUE);
 }
 
 static void
@@ -1272,12 +1326,14 @@ build_request_pages (CcCertificateWizard *self)
     {
       g_autoptr(CcAuthority) authority = g_list_model_get_item (authorities, i);
       g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
 
       if (cc_authority_get_kind (authority) != CC_AUTHORITY_LAB)
         continue;
       id = g_strconcat ("authority:", cc_authority_get_name (authority), NULL);
-      check = add_check (self, group, id, cc_authority_get_name (authority),
-                         _("Lab certification authority"), radio == NULL, radio);
+      title = dup_escaped_mnemonic (cc_authority_get_name (authority));
+      check = add_check (self, group, id, title, _("Lab certification authority"), radio == NULL,
+                         radio);
       if (radio == NULL)
         radio = check;
     }
@@ -1608,9 +1664,11 @@ fill_certificates (CcCertificateWizard *self,
       else
         subtitle = g_strdup_printf (_("Issued by %s, expires %s"),
                                     cc_certificate_get_issued_by (certificate), expires);
-      check = add_check (self, group, id,
-                         name[0] != '\0' ? name : cc_certificate_get_issued_to (certificate),
-                         subtitle, usable && !chosen, radio);
+      g_autofree char *title = dup_escaped_mnemonic (name[0] != '\0'
+                                                     ? name
+                                                     : cc_certificate_get_issued_to (certificate));
+
+      check = add_check (self, group, id, title, subtitle, usable && !chosen, radio);
       if (radio == NULL)
         radio = check;
       if (!usable)
