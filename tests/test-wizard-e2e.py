@@ -33,8 +33,11 @@ def fail(message):
     raise SystemExit(1)
 
 
+START = time.time()
+
+
 def step(message):
-    print('# ' + message, flush=True)
+    print('# %5.1f s %s' % (time.time() - START, message), flush=True)
 
 
 def run(*argv):
@@ -54,7 +57,7 @@ def wait(predicate, what, timeout=TIMEOUT):
         except Exception:
             pass
         time.sleep(0.2)
-    fail('still waiting for %s after %d s' % (what, timeout))
+    fail('still waiting for %s after %d s' % (what() if callable(what) else what, timeout))
 
 
 def children(acc):
@@ -207,10 +210,10 @@ try:
         before = page(wizard)
         target = wait(lambda: button(wizard, label), 'a %s button' % label)
         # Next is disabled until the page is valid: the reason is on the page
-        wait(lambda: sensitive(target), '%s to be enabled on “%s” (%s)'
+        wait(lambda: sensitive(target), lambda: '%s to be enabled on “%s” (%s)'
              % (label, before, ' | '.join(labels(wizard)[-3:])))
         do_action(target, 'click')
-        wait(lambda: page(wizard) == expect_page, '“%s” after %s on “%s” (%s)'
+        wait(lambda: page(wizard) == expect_page, lambda: '“%s” after %s on “%s” (%s)'
              % (expect_page, label, before, ' | '.join(labels(wizard)[-3:])))
 
     def type_into(wizard, name, text):
@@ -278,7 +281,7 @@ try:
     wait(lambda: sensitive(check), 'Check Deployment to be enabled')
     do_action(check, 'click')
     cell = wait(lambda: overview_cell() if overview_cell().startswith(CELL + 'OK') else None,
-                'the cell of %s to turn OK (%s)' % (SERVER, overview_cell()))
+                lambda: 'the cell of %s to turn OK (%s)' % (SERVER, overview_cell()))
     step('  ' + cell.replace('\n', ' / '))
     print('ok: the wizard requested, processed and assigned; the overview says OK')
 finally:
