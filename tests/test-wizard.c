@@ -286,6 +286,78 @@ screenshot (CcCertificateWizard *wizard,
   cc_test_screenshot (GTK_WIDGET (wizard), full);
 }
 
+static GtkTextView *
+find_text_view (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+      g_autofree char *shown = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      return strstr (shown, text) != NULL ? GTK_TEXT_VIEW (widget) : NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkTextView *found = find_text_view (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* a text view in a window of its own, showing text (borrowed), or NULL */
+static GtkTextView *
+find_text_window (const char *text)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* GTK's */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+      GtkTextView *found = find_text_view (toplevel, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  const char  *text;
+  GtkTextView *found;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  wait->found = find_text_window (wait->text);
+  return wait->found != NULL;
+}
+
+/* the action opens a window showing text; closed again */
+static void
+assert_shows_text (CcCertificateWizard *wizard,
+                   const char          *action,
+                   const char          *text)
+{
+  TextWait wait = { text, NULL };
+
+  g_assert_null (find_text_window (text));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
+  cc_test_wait_until (text_shown, &wait, action);
+  g_assert_false (gtk_text_view_get_editable (wait.found));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (wait.found))));
+}
+
 /* ---- setting up stores ---- */
 
 static void
@@ -551,6 +623,9 @@ test_request_delayed (Fixture       *f,
   g_assert_true (g_str_has_prefix (csr, "-----BEGIN CERTIFICATE REQUEST-----"));
   g_assert_cmpstr (csr, ==, _cc_certificate_wizard_get_csr (wizard));
   g_assert_true (g_file_test (csr_path, G_FILE_TEST_IS_REGULAR));
+  /* View CSR and View Log show the request and the audit log's lines */
+  assert_shows_text (wizard, "wizard.view-csr", _cc_certificate_wizard_get_csr (wizard));
+  assert_shows_text (wizard, "wizard.view-log", "request-create");
   finish (wizard);
 
   g_assert_true (cc_store_load (cc_server_get_store (get_server (f, "edge01.contoso.com"),
@@ -1010,7 +1085,14 @@ test_distribute (Fixture       *f,
   g_assert_false (cc_store_entry_get_exportable (entry));
 }
 
-/* the window's entry points: server.wizard on a server's store, pool.wizard on its pool */
+static GtkSingleSelection *
+sidebar_model (CcWindow *window)
+{
+  return GTK_SINGLE_SELECTION (gtk_list_view_get_model (_cc_window_get_sidebar (window)));
+}
+
+/* the window's entry points: server.wizard on a server, pool.wizard on its pool, from the
+ * main menu and the sidebar's context menu */
 static gboolean
 window_idle (gpointer data)
 {
@@ -1050,6 +1132,33 @@ test_window (Fixture       *f,
     }
   g_assert_cmpuint (position, !=, G_MAXUINT);
   g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (sidebar), position, TRUE));
+
+  /* the sidebar's context menu offers both, on the row clicked */
+  {
+    GtkWidget *list = GTK_WIDGET (_cc_window_get_sidebar (window));
+    GtkWidget *row_widget = NULL;
+    graphene_rect_t bounds;
+    GtkPopover *menu = _cc_wizard_actions_get_menu (window);
+
+    g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (sidebar_model (window)),
+                                                    0, TRUE));
+    cc_test_wait_frames (GTK_WIDGET (window), 2);
+    for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        g_autofree char *labels = cc_test_dup_visible_labels (child);
+
+        if (strstr (labels, "\nedge02.contoso.com\n") != NULL)
+          row_widget = child;
+      }
+    g_assert_nonnull (row_widget);
+    g_assert_true (gtk_widget_compute_bounds (row_widget, list, &bounds));
+    _cc_wizard_actions_popup_menu (window, bounds.origin.x + 20,
+                                   bounds.origin.y + bounds.size.height / 2);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+    g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_model (window)), ==, position);
+    gtk_popover_popdown (menu);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "server.wizard", NULL));
   wizard = _cc_wizard_actions_get_wizard (window);
