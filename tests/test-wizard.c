@@ -563,6 +563,8 @@ fill_request (CcCertificateWizard *wizard,
   set_text (wizard, "city", "Redmond");
   /* seed 002: no abbreviations */
   assert_next_refused (wizard, "not an abbreviation");
+  set_text (wizard, "state", "Calif.");
+  assert_next_refused (wizard, "not an abbreviation");
   set_text (wizard, "state", "Washington");
   next (wizard);
 
@@ -676,6 +678,35 @@ test_request_cancel (Fixture       *f,
   after = cc_test_snapshot_tree (f->path);
   g_assert_cmpstr (before, ==, after);
   g_assert_false (g_file_test (request_file, G_FILE_TEST_EXISTS));
+}
+
+/* a request file that cannot be written: the message on the summary, nothing written */
+static void
+test_request_unwritable (Fixture       *f,
+                         gconstpointer  data)
+{
+  CcCertificateWizard *wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  g_autofree char *request_file = g_build_filename (f->tmpdir, "no-such-folder", "x.req", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+
+  fill_request (wizard, request_file);
+  next (wizard);
+  assert_page (wizard, "request-summary");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "no-such-folder"));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  /* corrected on its page, and done */
+  back (wizard);
+  g_clear_pointer (&request_file, g_free);
+  request_file = g_build_filename (f->tmpdir, "x.req", NULL);
+  set_text (wizard, "request-file", request_file);
+  next (wizard);
+  next (wizard);
+  assert_result_has (wizard, "Pending Requests: added");
+  finish (wizard);
+  g_assert_true (g_file_test (request_file, G_FILE_TEST_IS_REGULAR));
 }
 
 /* an invalid subject: Next refused with the reason, nothing written */
@@ -1211,6 +1242,7 @@ main (int   argc,
   ADD ("request-delayed", test_request_delayed);
   ADD ("request-immediate", test_request_immediate);
   ADD ("request-cancel", test_request_cancel);
+  ADD ("request-unwritable", test_request_unwritable);
   ADD ("request-invalid-subject", test_request_invalid_subject);
   ADD ("process", test_process);
   ADD ("chain", test_chain);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "cc-certificate-wizard.h"
 #include "cc-certificate-wizard-private.h"
@@ -645,11 +646,17 @@ get_authority (CcCertificateWizard *self)
 
 /* ---- checking a page: NULL when Next may go on, else why not ---- */
 
-/* seed 002: "Do not use abbreviations" */
+/* seed 002: "Do not use abbreviations": "WA", "NSW", "Calif." (but "Ulm" is a city) */
 static gboolean
 looks_abbreviated (const char *text)
 {
-  return strchr (text, '.') != NULL || g_utf8_strlen (text, -1) <= 3;
+  gboolean upper = TRUE;
+
+  if (strchr (text, '.') != NULL || g_utf8_strlen (text, -1) < 2)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    upper &= g_unichar_isupper (g_utf8_get_char (p));
+  return upper && g_utf8_strlen (text, -1) <= 3;
 }
 
 static char *
@@ -2104,6 +2111,20 @@ request_work (CcDeployment  *worker,
 
   if (server == NULL)
     return NULL;
+
+  /* what can be known to fail is refused before the key and the request are made */
+  if (data->out_file != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (data->out_file);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || g_access (dir, W_OK) != 0)
+        {
+          g_set_error (error, CC_ERROR, CC_ERROR_IO,
+                       _("Cannot save the request to “%s”: the folder %s does not exist or "
+                         "cannot be written; choose another folder"), data->out_file, dir);
+          return NULL;
+        }
+    }
 
   options.iface = data->iface;
   options.friendly_name = data->friendly_name;
