@@ -441,7 +441,8 @@ browse_clicked_cb (GtkButton *button,
   GtkFileChooserNative *chooser;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
 
-  chooser = gtk_file_chooser_native_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (entry)),
+  chooser = gtk_file_chooser_native_new (adw_preferences_row_get_title (
+                                           ADW_PREFERENCES_ROW (entry)),
                                          GTK_WINDOW (gtk_widget_get_root (entry)), action,
                                          action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("_Save")
                                                                                 : _("_Open"),
@@ -708,8 +709,8 @@ check_page (CcCertificateWizard *self,
         return g_strdup (_("Type the subject name: the FQDN clients and servers use to reach "
                            "this server"));
       if (!cc_fqdn_is_valid (subject))
-        return g_strdup_printf (_("“%s” is not a host name: the subject name is an FQDN such as "
-                                  "edge01.contoso.com, or a NetBIOS name"), subject);
+        return g_strdup_printf (_("“%s” is not a host name: the subject name is an FQDN "
+                                  "such as edge01.contoso.com, or a NetBIOS name"), subject);
       return NULL;
     }
   if (g_str_equal (page, "request-geography"))
@@ -1390,7 +1391,8 @@ enter_request_name (CcCertificateWizard *self)
   if (gtk_editable_get_text (GTK_EDITABLE (name))[0] == '\0')
     {
       /* Translators: "Edge internal interface (MTLS) – edge01.contoso.com" */
-      g_autofree char *text = g_strdup_printf (_("%s – %s"), cc_interface_get_display_name (iface),
+      g_autofree char *text = g_strdup_printf (_("%s – %s"),
+                                               cc_interface_get_display_name (iface),
                                                cc_server_get_fqdn (self->server));
 
       gtk_editable_set_text (GTK_EDITABLE (name), text);
@@ -1653,7 +1655,8 @@ fill_certificates (CcCertificateWizard *self,
       g_autofree char *id = g_strconcat ("certificate:", cc_store_entry_get_id (entry), NULL);
       g_autofree char *expires = NULL;
       g_autofree char *subtitle = NULL;
-      g_autoptr(GDateTime) local = g_date_time_to_local (cc_certificate_get_not_after (certificate));
+      g_autoptr(GDateTime) local =
+        g_date_time_to_local (cc_certificate_get_not_after (certificate));
       const char *name = cc_store_entry_get_friendly_name (entry);
       const char *assigned = cc_store_entry_get_assigned_to (entry);
       gboolean usable = !for_export || cc_store_entry_get_exportable (entry);
