@@ -110,6 +110,16 @@ count_files (Fixture    *f,
   return n;
 }
 
+static gboolean
+file_exists (Fixture    *f,
+             const char *fqdn,
+             const char *rest)
+{
+  g_autofree char *path = server_path (f, fqdn, rest);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static char *
 write_temp (Fixture    *f,
             const char *name,
@@ -658,8 +668,7 @@ test_request_immediate (Fixture       *f,
   /* installed at once: in Personal with its key, nothing left pending */
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".pem"), ==, 1);
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".key"), ==, 1);
-  g_assert_false (g_file_test (server_path (f, "edge01.contoso.com",
-                                            "requests/edge-internal.csr"), G_FILE_TEST_EXISTS));
+  g_assert_false (file_exists (f, "edge01.contoso.com", "requests/edge-internal.csr"));
 }
 
 /* Cancel on the summary: nothing written */
@@ -832,8 +841,7 @@ test_process (Fixture       *f,
 
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".pem"), ==, 1);
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".key"), ==, 1);
-  g_assert_false (g_file_test (server_path (f, "edge01.contoso.com",
-                                            "requests/edge-internal.csr"), G_FILE_TEST_EXISTS));
+  g_assert_false (file_exists (f, "edge01.contoso.com", "requests/edge-internal.csr"));
 }
 
 /* on the pool: the chain goes to every server of it */

@@ -1130,8 +1130,8 @@ static void
 add_san (CcCertificateWizard *self)
 {
   GtkWidget *entry = get_widget (self, "san-entry");
-  g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (gtk_editable_get_text (
-                                                         GTK_EDITABLE (entry)))), -1);
+  g_autofree char *typed = dup_text (self, "san-entry");
+  g_autofree char *name = g_ascii_strdown (typed, -1);
 
   if (name[0] == '\0')
     return;
