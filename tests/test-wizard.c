@@ -850,6 +850,7 @@ test_chain (Fixture       *f,
             gconstpointer  data)
 {
   g_autofree char *chain = g_build_filename (f->tmpdir, "chain.p7b", NULL);
+  g_autofree char *garbage = write_temp (f, "garbage.p7b", "this is not a certificate\n");
   g_autofree char *labels = NULL;
   g_autoptr(GError) error = NULL;
   CcCertificateWizard *wizard;
@@ -862,8 +863,15 @@ test_chain (Fixture       *f,
                  == get_server (f, "edge01.contoso.com"));
   choose_task (wizard, "chain");
   assert_page (wizard, "chain-file");
+  /* not a certificate: the core's message naming the file, on this page */
+  set_text (wizard, "chain-file", garbage);
+  next (wizard);
+  assert_page (wizard, "chain-file");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "garbage.p7b"));
   set_text (wizard, "chain-file", chain);
   next (wizard);
+  g_assert_null (_cc_certificate_wizard_get_error (wizard));
 
   /* what was found and where each goes, before anything is written */
   assert_page (wizard, "chain-found");
@@ -963,6 +971,9 @@ test_export (Fixture       *f,
   g_autofree char *locked_id = g_strconcat ("certificate:", locked, NULL);
   g_autofree char *chosen_id = g_strconcat ("certificate:", thumbprint, NULL);
   g_autofree char *pfx = g_build_filename (f->tmpdir, "exported.pfx", NULL);
+  g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-folder", "x.pfx", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
   g_autoptr(CcReport) report = cc_report_new ();
   g_autoptr(GError) error = NULL;
   CcCertificateWizard *wizard;
@@ -986,6 +997,27 @@ test_export (Fixture       *f,
   set_text (wizard, "export-confirm", "something else");
   assert_next_refused (wizard, "do not match");
   g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
+  set_text (wizard, "export-confirm", PASSWORD);
+  /* a folder that does not exist: the core's message, on this page, nothing written */
+  before = cc_test_snapshot_tree (f->path);
+  back (wizard);
+  set_text (wizard, "export-file", missing);
+  next (wizard);
+  set_text (wizard, "export-password", PASSWORD);
+  set_text (wizard, "export-confirm", PASSWORD);
+  next (wizard);
+  assert_page (wizard, "export-password");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "no-such-folder"));
+  g_assert_null (strstr (_cc_certificate_wizard_get_error (wizard), PASSWORD));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  /* the passwords are not kept after the attempt */
+  g_assert_cmpstr (get_text (wizard, "export-password"), ==, "");
+  back (wizard);
+  set_text (wizard, "export-file", pfx);
+  next (wizard);
+  set_text (wizard, "export-password", PASSWORD);
   set_text (wizard, "export-confirm", PASSWORD);
   next (wizard);
   assert_result_has (wizard, "exported");
@@ -1043,6 +1075,11 @@ test_assign (Fixture       *f,
   g_assert_nonnull (strstr (labels, "edgepool.contoso.com"));
   screenshot (wizard, "assign-unmet");
   g_assert_false (g_file_test (assigned, G_FILE_TEST_EXISTS));
+  /* only an explicit override lets it through */
+  set_active (wizard, "force", TRUE);
+  g_assert_null (_cc_certificate_wizard_get_reason (wizard));
+  set_active (wizard, "force", FALSE);
+  g_assert_nonnull (_cc_certificate_wizard_get_reason (wizard));
 
   /* back to the right one: every requirement met */
   back (wizard);
