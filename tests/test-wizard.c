@@ -489,6 +489,37 @@ test_tasks (Fixture       *f,
   g_assert_finalize_object (wizard);
 }
 
+/* Back to the tasks and another one: the first task's pages go, the new one's come */
+static void
+test_switch_task (Fixture       *f,
+                  gconstpointer  data)
+{
+  CcCertificateWizard *wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+
+  choose_task (wizard, "chain");
+  assert_page (wizard, "chain-file");
+  set_text (wizard, "chain-file", "/tmp/chain.p7b");
+  back (wizard);
+  assert_page (wizard, "tasks");
+  set_active (wizard, "task:pfx", TRUE);
+  next (wizard);
+  assert_page (wizard, "pfx-file");
+  g_assert_null (_cc_certificate_wizard_get_widget (wizard, "chain-file"));
+  g_assert_nonnull (_cc_certificate_wizard_get_widget (wizard, "pfx-exportable"));
+  back (wizard);
+  set_active (wizard, "task:chain", TRUE);
+  next (wizard);
+  assert_page (wizard, "chain-file");
+  g_assert_cmpstr (get_text (wizard, "chain-file"), ==, "");
+  g_assert_null (_cc_certificate_wizard_get_widget (wizard, "pfx-file"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
+  g_assert_finalize_object (wizard);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
 /* fills the request pages up to the summary; delayed: the request file */
 static void
 fill_request (CcCertificateWizard *wizard,
@@ -1284,6 +1315,7 @@ main (int   argc,
 #define ADD(name, func) \
   g_test_add ("/wizard/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("tasks", test_tasks);
+  ADD ("switch-task", test_switch_task);
   ADD ("request-delayed", test_request_delayed);
   ADD ("request-immediate", test_request_immediate);
   ADD ("request-cancel", test_request_cancel);

@@ -2557,10 +2557,7 @@ build_task_pages (CcCertificateWizard *self,
   if (g_hash_table_contains (self->built, tasks[task].id))
     return;
 
-  /* another task's pages go, with what was typed there */
-  for (guint i = 0; i < self->task_pages->len; i++)
-    gtk_stack_remove (self->stack, g_ptr_array_index (self->task_pages, i));
-  g_ptr_array_set_size (self->task_pages, 0);
+  /* another task's pages go, with what was typed there (forgotten before they go) */
   {
     GHashTableIter iter;
     gpointer key;
@@ -2570,6 +2567,9 @@ build_task_pages (CcCertificateWizard *self,
       if (!g_str_has_prefix (key, "task:"))
         g_hash_table_iter_remove (&iter);
   }
+  for (guint i = 0; i < self->task_pages->len; i++)
+    gtk_stack_remove (self->stack, g_ptr_array_index (self->task_pages, i));
+  g_ptr_array_set_size (self->task_pages, 0);
   g_ptr_array_set_size (self->sans, 0);
   g_clear_pointer (&self->sans_iface, g_free);
   g_clear_pointer (&self->chain, g_ptr_array_unref);
