@@ -110,6 +110,16 @@ count_files (Fixture    *f,
   return n;
 }
 
+static gboolean
+file_exists (Fixture    *f,
+             const char *fqdn,
+             const char *rest)
+{
+  g_autofree char *path = server_path (f, fqdn, rest);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static char *
 write_temp (Fixture    *f,
             const char *name,
@@ -286,6 +296,78 @@ screenshot (CcCertificateWizard *wizard,
   cc_test_screenshot (GTK_WIDGET (wizard), full);
 }
 
+static GtkTextView *
+find_text_view (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+      g_autofree char *shown = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      return strstr (shown, text) != NULL ? GTK_TEXT_VIEW (widget) : NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkTextView *found = find_text_view (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* a text view in a window of its own, showing text (borrowed), or NULL */
+static GtkTextView *
+find_text_window (const char *text)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* GTK's */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+      GtkTextView *found = find_text_view (toplevel, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  const char  *text;
+  GtkTextView *found;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  wait->found = find_text_window (wait->text);
+  return wait->found != NULL;
+}
+
+/* the action opens a window showing text; closed again */
+static void
+assert_shows_text (CcCertificateWizard *wizard,
+                   const char          *action,
+                   const char          *text)
+{
+  TextWait wait = { text, NULL };
+
+  g_assert_null (find_text_window (text));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), action, NULL));
+  cc_test_wait_until (text_shown, &wait, action);
+  g_assert_false (gtk_text_view_get_editable (wait.found));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (wait.found))));
+}
+
 /* ---- setting up stores ---- */
 
 static void
@@ -407,6 +489,37 @@ test_tasks (Fixture       *f,
   g_assert_finalize_object (wizard);
 }
 
+/* Back to the tasks and another one: the first task's pages go, the new one's come */
+static void
+test_switch_task (Fixture       *f,
+                  gconstpointer  data)
+{
+  CcCertificateWizard *wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+
+  choose_task (wizard, "chain");
+  assert_page (wizard, "chain-file");
+  set_text (wizard, "chain-file", "/tmp/chain.p7b");
+  back (wizard);
+  assert_page (wizard, "tasks");
+  set_active (wizard, "task:pfx", TRUE);
+  next (wizard);
+  assert_page (wizard, "pfx-file");
+  g_assert_null (_cc_certificate_wizard_get_widget (wizard, "chain-file"));
+  g_assert_nonnull (_cc_certificate_wizard_get_widget (wizard, "pfx-exportable"));
+  back (wizard);
+  set_active (wizard, "task:chain", TRUE);
+  next (wizard);
+  assert_page (wizard, "chain-file");
+  g_assert_cmpstr (get_text (wizard, "chain-file"), ==, "");
+  g_assert_null (_cc_certificate_wizard_get_widget (wizard, "pfx-file"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
+  g_assert_finalize_object (wizard);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
 /* fills the request pages up to the summary; delayed: the request file */
 static void
 fill_request (CcCertificateWizard *wizard,
@@ -491,6 +604,8 @@ fill_request (CcCertificateWizard *wizard,
   set_text (wizard, "city", "Redmond");
   /* seed 002: no abbreviations */
   assert_next_refused (wizard, "not an abbreviation");
+  set_text (wizard, "state", "Calif.");
+  assert_next_refused (wizard, "not an abbreviation");
   set_text (wizard, "state", "Washington");
   next (wizard);
 
@@ -551,6 +666,9 @@ test_request_delayed (Fixture       *f,
   g_assert_true (g_str_has_prefix (csr, "-----BEGIN CERTIFICATE REQUEST-----"));
   g_assert_cmpstr (csr, ==, _cc_certificate_wizard_get_csr (wizard));
   g_assert_true (g_file_test (csr_path, G_FILE_TEST_IS_REGULAR));
+  /* View CSR and View Log show the request and the audit log's lines */
+  assert_shows_text (wizard, "wizard.view-csr", _cc_certificate_wizard_get_csr (wizard));
+  assert_shows_text (wizard, "wizard.view-log", "request-create");
   finish (wizard);
 
   g_assert_true (cc_store_load (cc_server_get_store (get_server (f, "edge01.contoso.com"),
@@ -581,8 +699,7 @@ test_request_immediate (Fixture       *f,
   /* installed at once: in Personal with its key, nothing left pending */
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".pem"), ==, 1);
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".key"), ==, 1);
-  g_assert_false (g_file_test (server_path (f, "edge01.contoso.com",
-                                            "requests/edge-internal.csr"), G_FILE_TEST_EXISTS));
+  g_assert_false (file_exists (f, "edge01.contoso.com", "requests/edge-internal.csr"));
 }
 
 /* Cancel on the summary: nothing written */
@@ -601,6 +718,35 @@ test_request_cancel (Fixture       *f,
   after = cc_test_snapshot_tree (f->path);
   g_assert_cmpstr (before, ==, after);
   g_assert_false (g_file_test (request_file, G_FILE_TEST_EXISTS));
+}
+
+/* a request file that cannot be written: the message on the summary, nothing written */
+static void
+test_request_unwritable (Fixture       *f,
+                         gconstpointer  data)
+{
+  CcCertificateWizard *wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  g_autofree char *request_file = g_build_filename (f->tmpdir, "no-such-folder", "x.req", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+
+  fill_request (wizard, request_file);
+  next (wizard);
+  assert_page (wizard, "request-summary");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "no-such-folder"));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  /* corrected on its page, and done */
+  back (wizard);
+  g_clear_pointer (&request_file, g_free);
+  request_file = g_build_filename (f->tmpdir, "x.req", NULL);
+  set_text (wizard, "request-file", request_file);
+  next (wizard);
+  next (wizard);
+  assert_result_has (wizard, "Pending Requests: added");
+  finish (wizard);
+  g_assert_true (g_file_test (request_file, G_FILE_TEST_IS_REGULAR));
 }
 
 /* an invalid subject: Next refused with the reason, nothing written */
@@ -726,8 +872,7 @@ test_process (Fixture       *f,
 
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".pem"), ==, 1);
   g_assert_cmpuint (count_files (f, "edge01.contoso.com", "personal", ".key"), ==, 1);
-  g_assert_false (g_file_test (server_path (f, "edge01.contoso.com",
-                                            "requests/edge-internal.csr"), G_FILE_TEST_EXISTS));
+  g_assert_false (file_exists (f, "edge01.contoso.com", "requests/edge-internal.csr"));
 }
 
 /* on the pool: the chain goes to every server of it */
@@ -736,6 +881,7 @@ test_chain (Fixture       *f,
             gconstpointer  data)
 {
   g_autofree char *chain = g_build_filename (f->tmpdir, "chain.p7b", NULL);
+  g_autofree char *garbage = write_temp (f, "garbage.p7b", "this is not a certificate\n");
   g_autofree char *labels = NULL;
   g_autoptr(GError) error = NULL;
   CcCertificateWizard *wizard;
@@ -748,8 +894,15 @@ test_chain (Fixture       *f,
                  == get_server (f, "edge01.contoso.com"));
   choose_task (wizard, "chain");
   assert_page (wizard, "chain-file");
+  /* not a certificate: the core's message naming the file, on this page */
+  set_text (wizard, "chain-file", garbage);
+  next (wizard);
+  assert_page (wizard, "chain-file");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "garbage.p7b"));
   set_text (wizard, "chain-file", chain);
   next (wizard);
+  g_assert_null (_cc_certificate_wizard_get_error (wizard));
 
   /* what was found and where each goes, before anything is written */
   assert_page (wizard, "chain-found");
@@ -849,6 +1002,9 @@ test_export (Fixture       *f,
   g_autofree char *locked_id = g_strconcat ("certificate:", locked, NULL);
   g_autofree char *chosen_id = g_strconcat ("certificate:", thumbprint, NULL);
   g_autofree char *pfx = g_build_filename (f->tmpdir, "exported.pfx", NULL);
+  g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-folder", "x.pfx", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
   g_autoptr(CcReport) report = cc_report_new ();
   g_autoptr(GError) error = NULL;
   CcCertificateWizard *wizard;
@@ -872,6 +1028,27 @@ test_export (Fixture       *f,
   set_text (wizard, "export-confirm", "something else");
   assert_next_refused (wizard, "do not match");
   g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
+  set_text (wizard, "export-confirm", PASSWORD);
+  /* a folder that does not exist: the core's message, on this page, nothing written */
+  before = cc_test_snapshot_tree (f->path);
+  back (wizard);
+  set_text (wizard, "export-file", missing);
+  next (wizard);
+  set_text (wizard, "export-password", PASSWORD);
+  set_text (wizard, "export-confirm", PASSWORD);
+  next (wizard);
+  assert_page (wizard, "export-password");
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "no-such-folder"));
+  g_assert_null (strstr (_cc_certificate_wizard_get_error (wizard), PASSWORD));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  /* the passwords are not kept after the attempt */
+  g_assert_cmpstr (get_text (wizard, "export-password"), ==, "");
+  back (wizard);
+  set_text (wizard, "export-file", pfx);
+  next (wizard);
+  set_text (wizard, "export-password", PASSWORD);
   set_text (wizard, "export-confirm", PASSWORD);
   next (wizard);
   assert_result_has (wizard, "exported");
@@ -912,6 +1089,10 @@ test_assign (Fixture       *f,
 
   /* one that does not meet the requirements: refused until overridden */
   wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  /* certificates no interface uses yet: assigning them is the task suggested */
+  next (wizard);
+  g_assert_true (is_active (wizard, "task:assign"));
+  back (wizard);
   choose_task (wizard, "assign");
   assert_page (wizard, "assign-choose");
   set_active (wizard, bad_id, TRUE);
@@ -925,6 +1106,11 @@ test_assign (Fixture       *f,
   g_assert_nonnull (strstr (labels, "edgepool.contoso.com"));
   screenshot (wizard, "assign-unmet");
   g_assert_false (g_file_test (assigned, G_FILE_TEST_EXISTS));
+  /* only an explicit override lets it through */
+  set_active (wizard, "force", TRUE);
+  g_assert_null (_cc_certificate_wizard_get_reason (wizard));
+  set_active (wizard, "force", FALSE);
+  g_assert_nonnull (_cc_certificate_wizard_get_reason (wizard));
 
   /* back to the right one: every requirement met */
   back (wizard);
@@ -1006,7 +1192,14 @@ test_distribute (Fixture       *f,
   g_assert_false (cc_store_entry_get_exportable (entry));
 }
 
-/* the window's entry points: server.wizard on a server's store, pool.wizard on its pool */
+static GtkSingleSelection *
+sidebar_model (CcWindow *window)
+{
+  return GTK_SINGLE_SELECTION (gtk_list_view_get_model (_cc_window_get_sidebar (window)));
+}
+
+/* the window's entry points: server.wizard on a server, pool.wizard on its pool, from the
+ * main menu and the sidebar's context menu */
 static gboolean
 window_idle (gpointer data)
 {
@@ -1046,6 +1239,33 @@ test_window (Fixture       *f,
     }
   g_assert_cmpuint (position, !=, G_MAXUINT);
   g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (sidebar), position, TRUE));
+
+  /* the sidebar's context menu offers both, on the row clicked */
+  {
+    GtkWidget *list = GTK_WIDGET (_cc_window_get_sidebar (window));
+    GtkWidget *row_widget = NULL;
+    graphene_rect_t bounds;
+    GtkPopover *menu = _cc_wizard_actions_get_menu (window);
+
+    g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (sidebar_model (window)),
+                                                    0, TRUE));
+    cc_test_wait_frames (GTK_WIDGET (window), 2);
+    for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        g_autofree char *labels = cc_test_dup_visible_labels (child);
+
+        if (strstr (labels, "\nedge02.contoso.com\n") != NULL)
+          row_widget = child;
+      }
+    g_assert_nonnull (row_widget);
+    g_assert_true (gtk_widget_compute_bounds (row_widget, list, &bounds));
+    _cc_wizard_actions_popup_menu (window, bounds.origin.x + 20,
+                                   bounds.origin.y + bounds.size.height / 2);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+    g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_model (window)), ==, position);
+    gtk_popover_popdown (menu);
+  }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "server.wizard", NULL));
   wizard = _cc_wizard_actions_get_wizard (window);
@@ -1095,9 +1315,11 @@ main (int   argc,
 #define ADD(name, func) \
   g_test_add ("/wizard/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("tasks", test_tasks);
+  ADD ("switch-task", test_switch_task);
   ADD ("request-delayed", test_request_delayed);
   ADD ("request-immediate", test_request_immediate);
   ADD ("request-cancel", test_request_cancel);
+  ADD ("request-unwritable", test_request_unwritable);
   ADD ("request-invalid-subject", test_request_invalid_subject);
   ADD ("process", test_process);
   ADD ("chain", test_chain);

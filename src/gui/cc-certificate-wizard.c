@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "cc-certificate-wizard.h"
 #include "cc-certificate-wizard-private.h"
@@ -290,7 +291,34 @@ add_password (CcCertificateWizard *self,
   return row;
 }
 
-/* a check box (or, with radio_group, a radio button) on a row of its own */
+/* "_Mark as exportable" → "Mark as exportable"; "a__b" → "a_b" */
+static char *
+dup_without_mnemonic (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "my_cert" shown as it is on a row whose title takes mnemonics */
+static char *
+dup_escaped_mnemonic (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+/* a check box (or, with radio_group, a radio button) on a row of its own; title may have a
+ * mnemonic (escape names with dup_escaped_mnemonic) */
 static GtkWidget *
 add_check (CcCertificateWizard *self,
            GtkWidget           *group,
@@ -311,8 +339,12 @@ add_check (CcCertificateWizard *self,
   if (radio_group != NULL)
     gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (radio_group));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
+  {
+    g_autofree char *label = dup_without_mnemonic (title);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -409,7 +441,8 @@ browse_clicked_cb (GtkButton *button,
   GtkFileChooserNative *chooser;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
 
-  chooser = gtk_file_chooser_native_new (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (entry)),
+  chooser = gtk_file_chooser_native_new (adw_preferences_row_get_title (
+                                           ADW_PREFERENCES_ROW (entry)),
                                          GTK_WINDOW (gtk_widget_get_root (entry)), action,
                                          action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("_Save")
                                                                                 : _("_Open"),
@@ -614,11 +647,17 @@ get_authority (CcCertificateWizard *self)
 
 /* ---- checking a page: NULL when Next may go on, else why not ---- */
 
-/* seed 002: "Do not use abbreviations" */
+/* seed 002: "Do not use abbreviations": "WA", "NSW", "Calif." (but "Ulm" is a city) */
 static gboolean
 looks_abbreviated (const char *text)
 {
-  return strchr (text, '.') != NULL || g_utf8_strlen (text, -1) <= 3;
+  gboolean upper = TRUE;
+
+  if (strchr (text, '.') != NULL || g_utf8_strlen (text, -1) < 2)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    upper &= g_unichar_isupper (g_utf8_get_char (p));
+  return upper && g_utf8_strlen (text, -1) <= 3;
 }
 
 static char *
@@ -670,8 +709,8 @@ check_page (CcCertificateWizard *self,
         return g_strdup (_("Type the subject name: the FQDN clients and servers use to reach "
                            "this server"));
       if (!cc_fqdn_is_valid (subject))
-        return g_strdup_printf (_("“%s” is not a host name: the subject name is an FQDN such as "
-                                  "edge01.contoso.com, or a NetBIOS name"), subject);
+        return g_strdup_printf (_("“%s” is not a host name: the subject name is an FQDN "
+                                  "such as edge01.contoso.com, or a NetBIOS name"), subject);
       return NULL;
     }
   if (g_str_equal (page, "request-geography"))
@@ -917,12 +956,29 @@ dup_task_reason (CcCertificateWizard *self,
   return NULL;
 }
 
+/* the seeds' next step: the answer to a pending request; a certificate with its key that no
+ * interface uses yet; else the first task offered */
+static Task
+get_suggested_task (CcCertificateWizard *self)
+{
+  g_autoptr(GPtrArray) keyed = list_keyed_certificates (self);
+
+  if (get_pending (self) != NULL)
+    return TASK_PROCESS;
+  for (guint i = 0; i < keyed->len; i++)
+    if (cc_store_entry_get_assigned_to (g_ptr_array_index (keyed, i))[0] == '\0')
+      return TASK_ASSIGN;
+  return TASK_NONE;
+}
+
 static void
 fill_tasks (CcCertificateWizard *self)
 {
   GtkWidget *group_radio = NULL;
   gboolean chosen = FALSE;
   GtkWidget *group = GTK_WIDGET (self->tasks_group);
+  Task suggested = get_suggested_task (self);
+  GtkWidget *suggested_check = NULL;
 
   if (get_widget (self, "task:chain") != NULL)
     return;
@@ -956,8 +1012,14 @@ fill_tasks (CcCertificateWizard *self)
           gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
         }
       else
-        chosen = TRUE;
+        {
+          chosen = TRUE;
+          if (task == suggested)
+            suggested_check = check;
+        }
     }
+  if (suggested_check != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (suggested_check), TRUE);
 }
 
 static void
@@ -1068,8 +1130,8 @@ static void
 add_san (CcCertificateWizard *self)
 {
   GtkWidget *entry = get_widget (self, "san-entry");
-  g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (gtk_editable_get_text (
-                                                         GTK_EDITABLE (entry)))), -1);
+  g_autofree char *typed = dup_text (self, "san-entry");
+  g_autofree char *name = g_ascii_strdown (typed, -1);
 
   if (name[0] == '\0')
     return;
@@ -1272,12 +1334,14 @@ build_request_pages (CcCertificateWizard *self)
     {
       g_autoptr(CcAuthority) authority = g_list_model_get_item (authorities, i);
       g_autofree char *id = NULL;
+      g_autofree char *title = NULL;
 
       if (cc_authority_get_kind (authority) != CC_AUTHORITY_LAB)
         continue;
       id = g_strconcat ("authority:", cc_authority_get_name (authority), NULL);
-      check = add_check (self, group, id, cc_authority_get_name (authority),
-                         _("Lab certification authority"), radio == NULL, radio);
+      title = dup_escaped_mnemonic (cc_authority_get_name (authority));
+      check = add_check (self, group, id, title, _("Lab certification authority"), radio == NULL,
+                         radio);
       if (radio == NULL)
         radio = check;
     }
@@ -1327,7 +1391,8 @@ enter_request_name (CcCertificateWizard *self)
   if (gtk_editable_get_text (GTK_EDITABLE (name))[0] == '\0')
     {
       /* Translators: "Edge internal interface (MTLS) – edge01.contoso.com" */
-      g_autofree char *text = g_strdup_printf (_("%s – %s"), cc_interface_get_display_name (iface),
+      g_autofree char *text = g_strdup_printf (_("%s – %s"),
+                                               cc_interface_get_display_name (iface),
                                                cc_server_get_fqdn (self->server));
 
       gtk_editable_set_text (GTK_EDITABLE (name), text);
@@ -1590,7 +1655,8 @@ fill_certificates (CcCertificateWizard *self,
       g_autofree char *id = g_strconcat ("certificate:", cc_store_entry_get_id (entry), NULL);
       g_autofree char *expires = NULL;
       g_autofree char *subtitle = NULL;
-      g_autoptr(GDateTime) local = g_date_time_to_local (cc_certificate_get_not_after (certificate));
+      g_autoptr(GDateTime) local =
+        g_date_time_to_local (cc_certificate_get_not_after (certificate));
       const char *name = cc_store_entry_get_friendly_name (entry);
       const char *assigned = cc_store_entry_get_assigned_to (entry);
       gboolean usable = !for_export || cc_store_entry_get_exportable (entry);
@@ -1608,9 +1674,11 @@ fill_certificates (CcCertificateWizard *self,
       else
         subtitle = g_strdup_printf (_("Issued by %s, expires %s"),
                                     cc_certificate_get_issued_by (certificate), expires);
-      check = add_check (self, group, id,
-                         name[0] != '\0' ? name : cc_certificate_get_issued_to (certificate),
-                         subtitle, usable && !chosen, radio);
+      g_autofree char *title = dup_escaped_mnemonic (name[0] != '\0'
+                                                     ? name
+                                                     : cc_certificate_get_issued_to (certificate));
+
+      check = add_check (self, group, id, title, subtitle, usable && !chosen, radio);
       if (radio == NULL)
         radio = check;
       if (!usable)
@@ -2047,6 +2115,20 @@ request_work (CcDeployment  *worker,
   if (server == NULL)
     return NULL;
 
+  /* what can be known to fail is refused before the key and the request are made */
+  if (data->out_file != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (data->out_file);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR) || g_access (dir, W_OK) != 0)
+        {
+          g_set_error (error, CC_ERROR, CC_ERROR_IO,
+                       _("Cannot save the request to “%s”: the folder %s does not exist or "
+                         "cannot be written; choose another folder"), data->out_file, dir);
+          return NULL;
+        }
+    }
+
   options.iface = data->iface;
   options.friendly_name = data->friendly_name;
   options.key_type = data->key_type;
@@ -2475,10 +2557,7 @@ build_task_pages (CcCertificateWizard *self,
   if (g_hash_table_contains (self->built, tasks[task].id))
     return;
 
-  /* another task's pages go, with what was typed there */
-  for (guint i = 0; i < self->task_pages->len; i++)
-    gtk_stack_remove (self->stack, g_ptr_array_index (self->task_pages, i));
-  g_ptr_array_set_size (self->task_pages, 0);
+  /* another task's pages go, with what was typed there (forgotten before they go) */
   {
     GHashTableIter iter;
     gpointer key;
@@ -2488,6 +2567,9 @@ build_task_pages (CcCertificateWizard *self,
       if (!g_str_has_prefix (key, "task:"))
         g_hash_table_iter_remove (&iter);
   }
+  for (guint i = 0; i < self->task_pages->len; i++)
+    gtk_stack_remove (self->stack, g_ptr_array_index (self->task_pages, i));
+  g_ptr_array_set_size (self->task_pages, 0);
   g_ptr_array_set_size (self->sans, 0);
   g_clear_pointer (&self->sans_iface, g_free);
   g_clear_pointer (&self->chain, g_ptr_array_unref);
