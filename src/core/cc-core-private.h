@@ -109,6 +109,8 @@ char      *_cc_sha256_hex         (const void   *data,
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
+/* takes x509, parsed from exactly the bytes der (no second parse) */
+CcCertificate *_cc_certificate_new_take_x509 (X509 *x509, GBytes *der);
 
 /* cc-certfile.c: a PKCS#7 certs-only bundle, PEM or DER */
 GBytes   *_cc_certificates_to_p7b (GPtrArray *certs, gboolean pem);

@@ -516,6 +516,13 @@ _cc_stores_load_many (GPtrArray *stores, GCancellable *cancellable, GError **err
 }
 
 gboolean
+cc_stores_load (GPtrArray *stores, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (stores != NULL, FALSE);
+  return _cc_stores_load_many (stores, cancellable, error);
+}
+
+gboolean
 cc_store_load (CcStore *self, GCancellable *cancellable, GError **error)
 {
   LoadResult *result;
