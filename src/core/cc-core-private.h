@@ -220,6 +220,11 @@ gboolean  _cc_store_stage_certificates   (CcStore      *self,
 gboolean  _cc_store_add_staged           (CcStore      *self,
                                           GPtrArray    *staged,
                                           GError      **error);
+/* what the last load did: certificate files it read, and files its index vouched for
+ * (for the tests of the index) */
+void      _cc_store_get_load_stats       (CcStore      *self,
+                                          guint        *n_read,
+                                          guint        *n_indexed);
 /* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
 gboolean  _cc_store_rehash               (CcStore      *self,
                                           GError      **error);

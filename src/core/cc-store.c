@@ -21,6 +21,8 @@ struct _CcStore
   GPtrArray *entries; /* of CcStoreEntry */
   GStrv problems;
   gboolean loaded;
+  guint n_read;       /* the last load: certificate files read, and those the index vouched for */
+  guint n_indexed;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -43,6 +45,8 @@ typedef struct
 {
   GPtrArray *entries;
   GStrv problems;
+  guint n_read;
+  guint n_indexed;
 } LoadResult;
 
 static void
@@ -251,6 +255,7 @@ load_certificate_file (CcDeployment *deployment,
                        CcStoreIndex *index,
                        CcStoreIndex *fresh,
                        gboolean     *hit,
+                       guint        *n_read,
                        GStrvBuilder *problems)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -282,6 +287,7 @@ load_certificate_file (CcDeployment *deployment,
       goto have_certificate;
     }
 
+  (*n_read)++;
   if (!_cc_read_file (path, &data, &len, &error))
     {
       _cc_strv_builder_take (problems, g_strdup (error->message));
@@ -373,7 +379,7 @@ load_folder (CcDeployment  *deployment,
   g_autoptr(CcStoreIndex) fresh = NULL;
   const char *name;
   LoadResult *result;
-  guint n_hits = 0;
+  guint n_hits = 0, n_read = 0;
 
   dir = g_dir_open (dir_path, 0, &local);
   if (dir == NULL)
@@ -411,7 +417,7 @@ load_folder (CcDeployment  *deployment,
               if (_cc_is_thumbprint (stem))
                 entry = load_certificate_file (deployment, dir_path, name,
                                                kind == CC_STORE_PERSONAL, index, fresh, &hit,
-                                               problems);
+                                               &n_read, problems);
             }
           if (entry != NULL)
             g_ptr_array_add (entries, entry);
@@ -433,6 +439,8 @@ load_folder (CcDeployment  *deployment,
   result = g_new0 (LoadResult, 1);
   result->entries = g_steal_pointer (&entries);
   result->problems = g_strv_builder_end (problems);
+  result->n_read = n_read;
+  result->n_indexed = n_hits;
   return result;
 }
 
@@ -446,6 +454,8 @@ apply_result (CcStore *self, LoadResult *result)
   self->entries = g_steal_pointer (&result->entries);
   g_strfreev (self->problems);
   self->problems = g_steal_pointer (&result->problems);
+  self->n_read = result->n_read;
+  self->n_indexed = result->n_indexed;
   self->loaded = TRUE;
   _cc_store_refresh_assignments (self);
 
@@ -513,6 +523,13 @@ _cc_stores_load_many (GPtrArray *stores, GCancellable *cancellable, GError **err
         g_clear_error (&jobs[i].error);
     }
   return ok;
+}
+
+void
+_cc_store_get_load_stats (CcStore *self, guint *n_read, guint *n_indexed)
+{
+  *n_read = self->n_read;
+  *n_indexed = self->n_indexed;
 }
 
 gboolean
