@@ -357,6 +357,13 @@ bare_check (const char *deployment_dir, GPtrArray *servers)
 
 /* ---- scale: each measurement in a child process, for its own peak memory ---- */
 
+/* --only scale: every scale row and nothing else */
+static gboolean
+scale_wanted (const char *name)
+{
+  return wanted (name) || g_strcmp0 (opt_only, "scale") == 0;
+}
+
 typedef double (*ChildFunc) (gpointer data);
 
 typedef struct
@@ -672,7 +679,7 @@ run_scale (const char *dir)
       g_autofree char *l_check_cold = g_strdup_printf ("check --all, %d servers, cold", n_servers);
       CcGenerateOptions go = { .n_servers = n_servers, .n_roots = 150, .n_personal = 4, .seed = 7 };
 
-      if (!wanted (l_cold) && !wanted (l_warm) && !wanted (l_check) && !wanted (l_check_cold))
+      if (!scale_wanted (l_cold) && !scale_wanted (l_warm) && !scale_wanted (l_check) && !scale_wanted (l_check_cold))
         continue;
       gpath = opt_keep ? g_strdup_printf ("%s/generated-%d", opt_keep, n_servers)
                        : g_strdup_printf ("%s/generated-%d", dir, n_servers);
@@ -690,7 +697,7 @@ run_scale (const char *dir)
       else
         g_print ("(reusing %s)\n", gpath);
 
-      if (wanted (l_cold) || wanted (l_warm))
+      if (scale_wanted (l_cold) || scale_wanted (l_warm))
         {
           Row *cold = row_new (g_intern_string (l_cold));
           Row *warm = row_new (g_intern_string (l_warm));
@@ -708,7 +715,7 @@ run_scale (const char *dir)
           print_row (warm, NULL);
           g_print ("(cached reopen: %.1fx faster than cold)\n", median (cold->ours) / median (warm->ours));
         }
-      if (wanted (l_check) || wanted (l_check_cold))
+      if (scale_wanted (l_check) || scale_wanted (l_check_cold))
         {
           Row *r = row_new (g_intern_string (l_check));
           Row *rc = row_new (g_intern_string (l_check_cold));
@@ -727,7 +734,7 @@ run_scale (const char *dir)
         }
     }
 
-  if (wanted ("import chain, 10000"))
+  if (scale_wanted ("import chain, 10000"))
     {
       Row *r = row_new ("import chain, 10000-certificate PEM, 1 store");
       g_autofree char *bundle = g_build_filename (opt_keep ? opt_keep : dir, "bundle-10000.pem", NULL);
