@@ -124,12 +124,12 @@ test_generated_reopen (Fixture *f, gconstpointer data)
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   guint n_read, n_indexed;
-  /* 20 roots + the issuing CA on each server; 4 personal: the pool's (shared by the 2
+  /* 10 roots + the issuing CA on each server; 4 personal: the pool's (shared by the 2
    * members) and 3 of the server's own */
-  const guint n_files = 200 * (20 + 1 + 4);
-  const guint n_unique = 20 + 1 + 100 + 200 * 3;
+  const guint n_files = 200 * (10 + 1 + 4);
+  const guint n_unique = 10 + 1 + 100 + 200 * 3;
 
-  generate (f, 200, 20);
+  generate (f, 200, 10);
   let_files_age ();
 
   cold = open_deployment (f);
@@ -404,7 +404,7 @@ test_bulk_import (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) servers = NULL;
   g_autoptr(CcReport) report = cc_report_new ();
   g_autoptr(GError) error = NULL;
-  const guint n = 600;
+  const guint n = 400;
 
   for (guint i = 0; i < n; i++)
     {
