@@ -39,6 +39,8 @@ typedef struct
   const char *name;
   GArray *ours;   /* seconds */
   GArray *bare;
+  GArray *cpu_ours;    /* CPU seconds, for the rows run in children */
+  GArray *cpu_bare;
   long peak_ours_kb;   /* the largest child's ru_maxrss, for the rows run in children */
   long peak_bare_kb;
 } Row;
@@ -66,6 +68,8 @@ row_new (const char *name)
   r->name = name;
   r->ours = g_array_new (FALSE, FALSE, sizeof (double));
   r->bare = g_array_new (FALSE, FALSE, sizeof (double));
+  r->cpu_ours = g_array_new (FALSE, FALSE, sizeof (double));
+  r->cpu_bare = g_array_new (FALSE, FALSE, sizeof (double));
   g_ptr_array_add (rows, r);
   return r;
 }
@@ -82,6 +86,10 @@ print_row (Row *r, const char *unit_note)
   double o = median (r->ours), b = median (r->bare);
   g_print ("%-44s %10.3f ms %10.3f ms %7.2fx  (n=%u)%s\n", r->name, o * 1e3, b * 1e3, o / b,
            r->ours->len, unit_note ? unit_note : "");
+  if (r->cpu_ours->len > 0)
+    g_print ("%-44s %10.3f ms %10.3f ms %7.2fx\n", "  CPU time (all threads)",
+             median (r->cpu_ours) * 1e3, median (r->cpu_bare) * 1e3,
+             median (r->cpu_ours) / median (r->cpu_bare));
   if (r->peak_ours_kb > 0)
     g_print ("%-44s %10ld MB %10ld MB\n", "  peak resident memory", r->peak_ours_kb / 1024,
              r->peak_bare_kb / 1024);
@@ -369,13 +377,39 @@ typedef double (*ChildFunc) (gpointer data);
 typedef struct
 {
   double seconds;
+  double cpu_seconds;   /* user + system of every thread, over the same interval */
   long maxrss_kb;
 } ChildResult;
+
+/* the measured interval of a child: wall clock and CPU time, both */
+static double cpu_t0, cpu_seconds;
+
+static double
+cpu_now (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static double
+start_clock (void)
+{
+  cpu_t0 = cpu_now ();
+  return now ();
+}
+
+static double
+stop_clock (void)
+{
+  cpu_seconds = cpu_now () - cpu_t0;
+  return now ();
+}
 
 static ChildResult
 in_child (ChildFunc func, gpointer data)
 {
-  ChildResult r = { NAN, 0 };
+  ChildResult r = { NAN, NAN, 0 };
   int fds[2];
   pid_t pid;
   int status;
@@ -389,6 +423,7 @@ in_child (ChildFunc func, gpointer data)
       struct rusage ru;
       close (fds[0]);
       r.seconds = func (data);
+      r.cpu_seconds = cpu_seconds;
       getrusage (RUSAGE_SELF, &ru);
       r.maxrss_kb = ru.ru_maxrss;
       if (write (fds[1], &r, sizeof r) != sizeof r)
@@ -408,6 +443,7 @@ static void
 row_add_child (Row *r, gboolean ours, ChildResult c)
 {
   g_array_append_val (ours ? r->ours : r->bare, c.seconds);
+  g_array_append_val (ours ? r->cpu_ours : r->cpu_bare, c.cpu_seconds);
   if (ours)
     r->peak_ours_kb = MAX (r->peak_ours_kb, c.maxrss_kb);
   else
@@ -431,7 +467,7 @@ ours_open_list (gpointer data)
 {
   const char *path = data;
   g_autoptr(GError) error = NULL;
-  double t0 = now (), t1;
+  double t0 = start_clock (), t1;
   g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
   g_autoptr(GPtrArray) servers = NULL;
   g_autoptr(GPtrArray) stores = NULL;
@@ -443,7 +479,7 @@ ours_open_list (gpointer data)
   g_assert_true (cc_stores_load (stores, NULL, &error));
   for (guint i = 0; i < stores->len; i++)
     n += g_list_model_get_n_items (G_LIST_MODEL (g_ptr_array_index (stores, i)));
-  t1 = now ();
+  t1 = stop_clock ();
   if (first_run_says)
     g_print ("(open + list: %u servers, %u stores, %" G_GUINT64_FORMAT " entries)\n",
              servers->len, stores->len, n);
@@ -461,7 +497,7 @@ bare_open_list (gpointer data)
                                                       (GDestroyNotify) g_bytes_unref,
                                                       (GDestroyNotify) X509_free);
   const char *kinds[] = { "personal", "trusted-root", "intermediate" };
-  double t0 = now ();
+  double t0 = start_clock ();
   GDir *top = g_dir_open (servers_dir, 0, NULL);
   const char *server;
   guint64 n = 0;
@@ -511,7 +547,7 @@ bare_open_list (gpointer data)
   if (first_run_says)
     g_print ("(bare open + list: %" G_GUINT64_FORMAT " files, %u unique certificates)\n", n,
              g_hash_table_size (seen));
-  return now () - t0;
+  return stop_clock () - t0;
 }
 
 static double
@@ -519,12 +555,12 @@ ours_check (gpointer data)
 {
   const char *path = data;
   g_autoptr(GError) error = NULL;
-  double t0 = now (), t1;
+  double t0 = start_clock (), t1;
   g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
   g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
   g_autoptr(CcCheckResult) result = cc_check (d, servers, 30, 14, NULL, &error);
 
-  t1 = now ();
+  t1 = stop_clock ();
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_error, ==, 0);
   if (first_run_says)
@@ -540,9 +576,9 @@ bare_check_child (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
   g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
-  double t0 = now ();
+  double t0 = start_clock ();
   guint verified = bare_check (path, servers);
-  double t1 = now ();
+  double t1 = stop_clock ();
 
   if (first_run_says)
     g_print ("(bare check: %u chains verified)\n", verified);
@@ -591,9 +627,9 @@ ours_import (gpointer data)
   g_assert_no_error (error);
   g_ptr_array_add (one, s);
   sync ();
-  t0 = now ();
+  t0 = start_clock ();
   g_assert_true (cc_import_chain (d, one, id->bundle, NULL, &error));
-  t1 = now ();
+  t1 = stop_clock ();
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cc_server_get_store (s, CC_STORE_TRUSTED_ROOT))),
                     ==, id->n);
@@ -619,7 +655,7 @@ bare_import (gpointer data)
   cc_test_rmrf (dir);
   g_mkdir_with_parents (dir, 0755);
   sync ();
-  t0 = now ();
+  t0 = start_clock ();
   in = BIO_new_file (id->bundle, "r");
   while ((x = PEM_read_bio_X509 (in, NULL, NULL, NULL)) != NULL)
     {
@@ -661,7 +697,7 @@ bare_import (gpointer data)
   fsync (fd);
   close (fd);
   g_assert_cmpuint (n, ==, id->n);
-  return now () - t0;
+  return stop_clock () - t0;
 }
 
 static void
@@ -709,11 +745,14 @@ run_scale (const char *dir)
               row_add_child (warm, TRUE, in_child (ours_open_list, gpath));
               row_add_child (cold, FALSE, in_child (bare_open_list, gpath));
               g_array_append_val (warm->bare, g_array_index (cold->bare, double, cold->bare->len - 1));
+              g_array_append_val (warm->cpu_bare, g_array_index (cold->cpu_bare, double, cold->cpu_bare->len - 1));
               warm->peak_bare_kb = cold->peak_bare_kb;
             }
           print_row (cold, NULL);
           print_row (warm, NULL);
-          g_print ("(cached reopen: %.1fx faster than cold)\n", median (cold->ours) / median (warm->ours));
+          g_print ("(cached reopen: %.1fx faster than cold; %.1fx less CPU)\n",
+                   median (cold->ours) / median (warm->ours),
+                   median (cold->cpu_ours) / median (warm->cpu_ours));
         }
       if (scale_wanted (l_check) || scale_wanted (l_check_cold))
         {
@@ -727,6 +766,7 @@ run_scale (const char *dir)
               row_add_child (r, TRUE, in_child (ours_check, gpath));
               row_add_child (r, FALSE, in_child (bare_check_child, gpath));
               g_array_append_val (rc->bare, g_array_index (r->bare, double, r->bare->len - 1));
+              g_array_append_val (rc->cpu_bare, g_array_index (r->cpu_bare, double, r->cpu_bare->len - 1));
               rc->peak_bare_kb = r->peak_bare_kb;
             }
           print_row (rc, "  (ours on every core; bare OpenSSL on one)");
