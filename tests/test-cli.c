@@ -477,6 +477,84 @@ test_not_a_deployment (Fixture       *fx,
   }
 }
 
+static char *
+server_names (const char *dir)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonArray) array = NULL;
+  GString *out = g_string_new (NULL);
+
+  certctl (&run, dir, "--json", "list", "servers");
+  assert_ok (&run);
+  array = parse_json_array (run.out);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_string_append_printf (out, "%s\n",
+                            json_object_get_string_member (json_array_get_object_element (array, i),
+                                                           "fqdn"));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_generate (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *other = g_build_filename (fx->tmpdir, "other", NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *other_names = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  /* bad arguments: a usage error, and no folder made */
+  certctl (&run, fx->dir, "generate", "--personal", "9");
+  assert_usage (&run, "--personal");
+  certctl (&run, fx->dir, "generate", "--sites", "0");
+  assert_usage (&run, "--sites");
+  certctl (&run, fx->dir, "generate", "--roots", "-1");
+  assert_usage (&run, "--roots");
+  g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
+
+  certctl (&run, fx->dir, "generate", "--sites", "2", "--pools-per-site", "2",
+           "--servers-per-pool", "2", "--roots", "3", "--personal", "2", "--seed", "9");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "2 sites, 8 servers, 3 trusted roots and 2 assigned"));
+  names = server_names (fx->dir);
+  {
+    g_auto(GStrv) lines = g_strsplit (names, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 9);
+  }
+  certctl (&run, fx->dir, "check");
+  assert_ok (&run);
+  g_assert_nonnull (strstr (run.out, "16 ok, 0 warnings, 0 errors"));
+  certctl (&run, fx->dir, "--json", "list", "certs", "--server",
+           "edge1.site1.example.com", "--store", "trusted-root");
+  assert_ok (&run);
+  {
+    g_autoptr(JsonArray) certs = parse_json_array (run.out);
+    g_assert_cmpuint (json_array_get_length (certs), ==, 3);
+  }
+
+  /* the same seed: the same names */
+  certctl (&run, other, "--json", "generate", "--sites", "2", "--pools-per-site", "2",
+           "--servers-per-pool", "2", "--roots", "3", "--personal", "2", "--seed", "9");
+  assert_ok (&run);
+  {
+    g_autoptr(JsonObject) o = parse_json_object (run.out);
+    g_assert_true (json_object_get_boolean_member (o, "ok"));
+    g_assert_cmpint (json_object_get_int_member (o, "servers"), ==, 8);
+  }
+  other_names = server_names (other);
+  g_assert_cmpstr (names, ==, other_names);
+
+  /* a folder that is not empty is refused, and left as it was */
+  before = cc_test_snapshot_tree (fx->dir);
+  certctl (&run, fx->dir, "generate", "--roots", "2");
+  assert_failed (&run, fx->dir);
+  g_assert_nonnull (strstr (run.err, "not empty"));
+  after = cc_test_snapshot_tree (fx->dir);
+  g_assert_cmpstr (before, ==, after);
+}
+
 static void
 test_init (Fixture       *fx,
            gconstpointer  data)
@@ -1213,6 +1291,7 @@ main (int   argc,
   ADD ("not-a-deployment", test_not_a_deployment);
   ADD ("init", test_init);
   ADD ("init-json", test_init_json);
+  ADD ("generate", test_generate);
   ADD ("default-path", test_default_path);
   ADD ("demo", test_demo);
   ADD ("demo-text", test_demo_text);

@@ -62,11 +62,9 @@ parse_der (const guint8 *data, gsize len, GPtrArray *out, GError **error)
   x509 = d2i_X509 (NULL, &p, len);
   if (x509 != NULL)
     {
-      CcCertificate *cert = _cc_certificate_new_from_x509 (x509, error);
-      X509_free (x509);
-      if (cert == NULL)
-        return FALSE;
-      g_ptr_array_add (out, cert);
+      /* parsed once: the certificate takes this X509 and the bytes it was read from */
+      g_autoptr(GBytes) der = g_bytes_new (data, p - data);
+      g_ptr_array_add (out, _cc_certificate_new_take_x509 (x509, der));
       return TRUE;
     }
   ERR_clear_error ();
@@ -76,6 +74,64 @@ parse_der (const guint8 *data, gsize len, GPtrArray *out, GError **error)
   if (p7 == NULL)
     return FALSE;
   return add_pkcs7_certs (p7, out, error);
+}
+
+typedef struct
+{
+  GPtrArray *ders;
+  guint from, to;
+  GPtrArray *out;
+  gboolean ok;
+} ParseJob;
+
+static void
+parse_job_run (gpointer data, gpointer user_data)
+{
+  ParseJob *job = data;
+
+  job->ok = TRUE;
+  for (guint i = job->from; job->ok && i < job->to; i++)
+    {
+      gsize dlen;
+      const guint8 *d = g_bytes_get_data (g_ptr_array_index (job->ders, i), &dlen);
+      job->ok = parse_der (d, dlen, job->out, NULL);
+    }
+}
+
+/* A large bundle is parsed on every core, in slices whose results are joined in order. */
+static gboolean
+parse_ders (GPtrArray *ders, GPtrArray *out)
+{
+  guint n_jobs = ders->len < 512 ? 1 : MAX (1, g_get_num_processors ()) * 4;
+  g_autofree ParseJob *jobs = g_new0 (ParseJob, n_jobs);
+  gboolean ok = TRUE;
+
+  for (guint j = 0; j < n_jobs; j++)
+    {
+      jobs[j].ders = ders;
+      jobs[j].from = (guint) ((guint64) ders->len * j / n_jobs);
+      jobs[j].to = (guint) ((guint64) ders->len * (j + 1) / n_jobs);
+      jobs[j].out = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  if (n_jobs == 1)
+    parse_job_run (&jobs[0], NULL);
+  else
+    {
+      GThreadPool *pool = g_thread_pool_new (parse_job_run, NULL, MAX (1, g_get_num_processors ()),
+                                             FALSE, NULL);
+      for (guint j = 0; j < n_jobs; j++)
+        g_thread_pool_push (pool, &jobs[j], NULL);
+      g_thread_pool_free (pool, FALSE, TRUE);   /* waits for every job */
+    }
+  for (guint j = 0; j < n_jobs; j++)
+    {
+      ok = ok && jobs[j].ok;
+      if (ok)
+        g_ptr_array_extend_and_steal (out, jobs[j].out);
+      else
+        g_ptr_array_unref (jobs[j].out);
+    }
+  return ok;
 }
 
 static gboolean
@@ -118,13 +174,8 @@ cc_read_certificates_data (const char *what, GBytes *data, GError **error)
       for (guint l = 0; labels[l]; l++)
         {
           g_autoptr(GPtrArray) ders = _cc_pem_decode_all (text, len, labels[l]);
-          for (guint i = 0; i < ders->len; i++)
-            {
-              gsize dlen;
-              const guint8 *d = g_bytes_get_data (g_ptr_array_index (ders, i), &dlen);
-              if (!parse_der (d, dlen, out, &local))
-                goto bad;
-            }
+          if (!parse_ders (ders, out))
+            goto bad;
         }
       if (out->len == 0)
         {

@@ -412,6 +412,12 @@ _cc_certificate_new_from_x509 (X509 *x509, GError **error)
   return cc_certificate_new_from_der (der, error);
 }
 
+CcCertificate *
+_cc_certificate_new_take_x509 (X509 *x509, GBytes *der)
+{
+  return certificate_new_take (x509, der);
+}
+
 X509 *
 _cc_certificate_get_x509 (CcCertificate *self)
 {

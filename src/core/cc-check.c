@@ -484,21 +484,25 @@ cc_import_chain_certificates (CcDeployment *deployment,
     }
 
   /* everything is in: now say so, once per certificate and server */
-  for (guint u = 0; u < _cc_undo_count (undo); u++)
+  for (guint i = 0; i < stores->len; i++)
     {
-      CcStore *store = _cc_undo_get_store (undo, u);
-      CcStoreEntry *entry = cc_store_lookup_id (store, _cc_undo_get_id (undo, u));
-      CcCertificate *c = cc_store_entry_get_certificate (entry);
+      CcStore *store = g_ptr_array_index (stores, i);
+      GPtrArray *added = g_ptr_array_index (staged, i);
       const char *fqdn = cc_server_get_fqdn (cc_store_get_server (store));
       CcStoreKind kind = cc_store_get_kind (store);
 
-      cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
-                           fqdn, cc_certificate_get_thumbprint (c), file);
-      if (report != NULL)
-        g_ptr_array_add (report->changes,
-                         g_strdup_printf ("%s: %s: %s %s (%s)", fqdn, cc_store_kind_get_display_name (kind),
-                                          _("added"), cc_certificate_get_thumbprint (c),
-                                          cc_certificate_get_issued_to (c)));
+      for (guint j = 0; j < added->len; j++)
+        {
+          CcCertificate *c = g_ptr_array_index (added, j);
+
+          cc_deployment_audit (deployment, kind == CC_STORE_TRUSTED_ROOT ? "import-root" : "import-intermediate",
+                               fqdn, cc_certificate_get_thumbprint (c), file);
+          if (report != NULL)
+            g_ptr_array_add (report->changes,
+                             g_strdup_printf ("%s: %s: %s %s (%s)", fqdn, cc_store_kind_get_display_name (kind),
+                                              _("added"), cc_certificate_get_thumbprint (c),
+                                              cc_certificate_get_issued_to (c)));
+        }
     }
   return TRUE;
 

@@ -123,6 +123,8 @@ char      *_cc_sha256_hex         (const void   *data,
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
+/* takes x509, parsed from exactly the bytes der (no second parse) */
+CcCertificate *_cc_certificate_new_take_x509 (X509 *x509, GBytes *der);
 
 /* cc-certfile.c: a PKCS#7 certs-only bundle, PEM or DER */
 GBytes   *_cc_certificates_to_p7b (GPtrArray *certs, gboolean pem);
@@ -232,6 +234,11 @@ gboolean  _cc_store_stage_certificates   (CcStore      *self,
 gboolean  _cc_store_add_staged           (CcStore      *self,
                                           GPtrArray    *staged,
                                           GError      **error);
+/* what the last load did: certificate files it read, and files its index vouched for
+ * (for the tests of the index) */
+void      _cc_store_get_load_stats       (CcStore      *self,
+                                          guint        *n_read,
+                                          guint        *n_indexed);
 /* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
 gboolean  _cc_store_rehash               (CcStore      *self,
                                           GError      **error);

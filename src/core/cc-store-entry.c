@@ -10,7 +10,8 @@ struct _CcStoreEntry
   GObject parent_instance;
 
   CcCertificate *certificate;
-  char *id;
+  const char *id;   /* the certificate's thumbprint, or id_owned (a request's id) */
+  char *id_owned;
   char *friendly_name;
   gboolean has_private_key;
   gboolean exportable;
@@ -46,7 +47,7 @@ cc_store_entry_finalize (GObject *object)
   CcStoreEntry *self = CC_STORE_ENTRY (object);
 
   g_clear_object (&self->certificate);
-  g_free (self->id);
+  g_free (self->id_owned);
   g_free (self->friendly_name);
   g_free (self->source);
   g_clear_pointer (&self->added, g_date_time_unref);
@@ -112,7 +113,9 @@ _cc_store_entry_new (CcCertificate *certificate)
   if (certificate != NULL)
     {
       self->certificate = g_object_ref (certificate);
-      self->id = g_strdup (cc_certificate_get_thumbprint (certificate));
+      /* borrowed: the entry holds the certificate (a store of 10,000 servers has millions
+       * of entries, and this is a quarter of each) */
+      self->id = cc_certificate_get_thumbprint (certificate);
     }
   return self;
 }
@@ -120,8 +123,8 @@ _cc_store_entry_new (CcCertificate *certificate)
 void
 _cc_store_entry_set_id (CcStoreEntry *self, const char *id)
 {
-  g_free (self->id);
-  self->id = g_strdup (id);
+  g_free (self->id_owned);
+  self->id = self->id_owned = g_strdup (id);
 }
 
 void

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -21,6 +22,8 @@ struct _CcStore
   GPtrArray *entries; /* of CcStoreEntry */
   GStrv problems;
   gboolean loaded;
+  guint n_read;       /* the last load: certificate files read, and those the index vouched for */
+  guint n_indexed;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -43,6 +46,8 @@ typedef struct
 {
   GPtrArray *entries;
   GStrv problems;
+  guint n_read;
+  guint n_indexed;
 } LoadResult;
 
 static void
@@ -250,13 +255,16 @@ load_certificate_file (CcDeployment *deployment,
                        gboolean      personal,
                        CcStoreIndex *index,
                        CcStoreIndex *fresh,
+                       int           dir_fd,
                        gboolean     *hit,
+                       guint        *n_read,
                        GStrvBuilder *problems)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *thumbprint = g_strndup (name, 64);
-  g_autofree char *key_path = g_strdup_printf ("%s/%s.key", dir, thumbprint);
-  g_autofree char *meta_path = g_strdup_printf ("%s/%s.json", dir, thumbprint);
+  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
+  g_autofree char *key_path = personal ? g_strdup_printf ("%s/%s.key", dir, thumbprint) : NULL;
+  g_autofree char *meta_path = personal ? g_strdup_printf ("%s/%s.json", dir, thumbprint) : NULL;
   g_autofree char *data = NULL;
   g_autoptr(GPtrArray) blocks = NULL;
   g_autoptr(CcCertificate) cert = NULL;
@@ -269,8 +277,9 @@ load_certificate_file (CcDeployment *deployment,
 
   /* the index only says which file held which certificate; the certificate itself comes
    * from this deployment's parsed ones, or from the file */
+  /* relative to the folder: one name to look up, not the whole path */
   if (fresh != NULL)
-    have_stat = g_stat (path, &st) == 0;
+    have_stat = dir_fd >= 0 ? fstatat (dir_fd, name, &st, 0) == 0 : g_stat (path, &st) == 0;
   if (have_stat && _cc_store_index_matches (index, thumbprint, &st))
     {
       *hit = TRUE;
@@ -282,6 +291,7 @@ load_certificate_file (CcDeployment *deployment,
       goto have_certificate;
     }
 
+  (*n_read)++;
   if (!_cc_read_file (path, &data, &len, &error))
     {
       _cc_strv_builder_take (problems, g_strdup (error->message));
@@ -312,7 +322,6 @@ load_certificate_file (CcDeployment *deployment,
     _cc_store_index_add (fresh, thumbprint, &st);
 
 have_certificate:
-  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
   if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
     {
       meta = read_json_object (meta_path, &error);
@@ -373,7 +382,8 @@ load_folder (CcDeployment  *deployment,
   g_autoptr(CcStoreIndex) fresh = NULL;
   const char *name;
   LoadResult *result;
-  guint n_hits = 0;
+  guint n_hits = 0, n_read = 0;
+  int dir_fd = -1;
 
   dir = g_dir_open (dir_path, 0, &local);
   if (dir == NULL)
@@ -392,6 +402,7 @@ load_folder (CcDeployment  *deployment,
         {
           index = _cc_store_index_read (dir_path);
           fresh = _cc_store_index_new ();
+          dir_fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
       while ((name = g_dir_read_name (dir)) != NULL)
         {
@@ -399,7 +410,11 @@ load_folder (CcDeployment  *deployment,
           gboolean hit = FALSE;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
+            {
+              if (dir_fd >= 0)
+                close (dir_fd);
+              return NULL;
+            }
           if (kind == CC_STORE_REQUESTS)
             {
               if (g_str_has_suffix (name, ".json") && name[0] != '.')
@@ -410,13 +425,15 @@ load_folder (CcDeployment  *deployment,
               g_autofree char *stem = g_strndup (name, 64);
               if (_cc_is_thumbprint (stem))
                 entry = load_certificate_file (deployment, dir_path, name,
-                                               kind == CC_STORE_PERSONAL, index, fresh, &hit,
-                                               problems);
+                                               kind == CC_STORE_PERSONAL, index, fresh, dir_fd,
+                                               &hit, &n_read, problems);
             }
           if (entry != NULL)
             g_ptr_array_add (entries, entry);
           n_hits += hit;
         }
+      if (dir_fd >= 0)
+        close (dir_fd);
       /* rewritten unless every row was used and every file had one; a folder we may not
        * write to is still read, just without an index */
       if (fresh != NULL
@@ -433,6 +450,8 @@ load_folder (CcDeployment  *deployment,
   result = g_new0 (LoadResult, 1);
   result->entries = g_steal_pointer (&entries);
   result->problems = g_strv_builder_end (problems);
+  result->n_read = n_read;
+  result->n_indexed = n_hits;
   return result;
 }
 
@@ -446,6 +465,8 @@ apply_result (CcStore *self, LoadResult *result)
   self->entries = g_steal_pointer (&result->entries);
   g_strfreev (self->problems);
   self->problems = g_steal_pointer (&result->problems);
+  self->n_read = result->n_read;
+  self->n_indexed = result->n_indexed;
   self->loaded = TRUE;
   _cc_store_refresh_assignments (self);
 
@@ -513,6 +534,20 @@ _cc_stores_load_many (GPtrArray *stores, GCancellable *cancellable, GError **err
         g_clear_error (&jobs[i].error);
     }
   return ok;
+}
+
+void
+_cc_store_get_load_stats (CcStore *self, guint *n_read, guint *n_indexed)
+{
+  *n_read = self->n_read;
+  *n_indexed = self->n_indexed;
+}
+
+gboolean
+cc_stores_load (GPtrArray *stores, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (stores != NULL, FALSE);
+  return _cc_stores_load_many (stores, cancellable, error);
 }
 
 gboolean

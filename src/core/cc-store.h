@@ -31,6 +31,11 @@ void         cc_store_load_async        (CcStore              *self,
 gboolean     cc_store_load_finish       (CcStore              *self,
                                          GAsyncResult         *result,
                                          GError              **error);
+/* (Re)reads many stores at once, on every core; certificates are parsed once for the whole
+ * deployment. The models change on the calling thread, after all the reading is done. */
+gboolean     cc_stores_load             (GPtrArray            *stores,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
 /* Loads when not loaded yet; TRUE at once when it is. */
 gboolean     cc_store_ensure_loaded     (CcStore              *self,
                                          GCancellable         *cancellable,

@@ -3,12 +3,18 @@
  * bare OpenSSL calls in the same process, as a ratio. "The same work" includes writing the
  * same files durably (temporary file, fsync, rename, folder sync), as the product must.
  *
- *   build/tests/bench/cc-bench [--servers N] [--runs N] [--only NAME]
+ *   build/tests/cc-bench [--servers N] [--runs N] [--only NAME]
+ *                        [--scale N,N...] [--scale-runs N] [--keep DIR]
+ *
+ * The scale rows (open + list, check --all, bulk import) each run in a child process of
+ * their own, so that each has its own peak resident memory (ru_maxrss).
  */
+#define _GNU_SOURCE   /* syncfs */
 #include <fcntl.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -24,12 +30,19 @@
 static int opt_servers = 1000;
 static int opt_runs = 21;
 static char *opt_only = NULL;
+static char *opt_scale = NULL;
+static int opt_scale_runs = 3;
+static char *opt_keep = NULL;
 
 typedef struct
 {
   const char *name;
   GArray *ours;   /* seconds */
   GArray *bare;
+  GArray *cpu_ours;    /* CPU seconds, for the rows run in children */
+  GArray *cpu_bare;
+  long peak_ours_kb;   /* the largest child's ru_maxrss, for the rows run in children */
+  long peak_bare_kb;
 } Row;
 
 static GPtrArray *rows;
@@ -55,6 +68,8 @@ row_new (const char *name)
   r->name = name;
   r->ours = g_array_new (FALSE, FALSE, sizeof (double));
   r->bare = g_array_new (FALSE, FALSE, sizeof (double));
+  r->cpu_ours = g_array_new (FALSE, FALSE, sizeof (double));
+  r->cpu_bare = g_array_new (FALSE, FALSE, sizeof (double));
   g_ptr_array_add (rows, r);
   return r;
 }
@@ -71,6 +86,13 @@ print_row (Row *r, const char *unit_note)
   double o = median (r->ours), b = median (r->bare);
   g_print ("%-44s %10.3f ms %10.3f ms %7.2fx  (n=%u)%s\n", r->name, o * 1e3, b * 1e3, o / b,
            r->ours->len, unit_note ? unit_note : "");
+  if (r->cpu_ours->len > 0)
+    g_print ("%-44s %10.3f ms %10.3f ms %7.2fx\n", "  CPU time (all threads)",
+             median (r->cpu_ours) * 1e3, median (r->cpu_bare) * 1e3,
+             median (r->cpu_ours) / median (r->cpu_bare));
+  if (r->peak_ours_kb > 0)
+    g_print ("%-44s %10ld MB %10ld MB\n", "  peak resident memory", r->peak_ours_kb / 1024,
+             r->peak_bare_kb / 1024);
 }
 
 static gboolean
@@ -341,6 +363,449 @@ bare_check (const char *deployment_dir, GPtrArray *servers)
   return ok;
 }
 
+/* ---- scale: each measurement in a child process, for its own peak memory ---- */
+
+/* --only scale: every scale row and nothing else */
+static gboolean
+scale_wanted (const char *name)
+{
+  return wanted (name) || g_strcmp0 (opt_only, "scale") == 0;
+}
+
+typedef double (*ChildFunc) (gpointer data);
+
+typedef struct
+{
+  double seconds;
+  double cpu_seconds;   /* user + system of every thread, over the same interval */
+  long maxrss_kb;
+} ChildResult;
+
+/* the measured interval of a child: wall clock and CPU time, both */
+static double cpu_t0, cpu_seconds;
+
+static double
+cpu_now (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static double
+start_clock (void)
+{
+  cpu_t0 = cpu_now ();
+  return now ();
+}
+
+static double
+stop_clock (void)
+{
+  cpu_seconds = cpu_now () - cpu_t0;
+  return now ();
+}
+
+static ChildResult
+in_child (ChildFunc func, gpointer data)
+{
+  ChildResult r = { NAN, NAN, 0 };
+  int fds[2];
+  pid_t pid;
+  int status;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  fflush (stdout);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      struct rusage ru;
+      close (fds[0]);
+      r.seconds = func (data);
+      r.cpu_seconds = cpu_seconds;
+      getrusage (RUSAGE_SELF, &ru);
+      r.maxrss_kb = ru.ru_maxrss;
+      if (write (fds[1], &r, sizeof r) != sizeof r)
+        _exit (1);
+      _exit (0);
+    }
+  close (fds[1]);
+  if (read (fds[0], &r, sizeof r) != sizeof r)
+    r.seconds = NAN;
+  close (fds[0]);
+  waitpid (pid, &status, 0);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  return r;
+}
+
+static void
+row_add_child (Row *r, gboolean ours, ChildResult c)
+{
+  g_array_append_val (ours ? r->ours : r->bare, c.seconds);
+  g_array_append_val (ours ? r->cpu_ours : r->cpu_bare, c.cpu_seconds);
+  if (ours)
+    r->peak_ours_kb = MAX (r->peak_ours_kb, c.maxrss_kb);
+  else
+    r->peak_bare_kb = MAX (r->peak_bare_kb, c.maxrss_kb);
+}
+
+static GPtrArray *
+all_stores (GPtrArray *servers)
+{
+  GPtrArray *stores = g_ptr_array_new ();
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      g_ptr_array_add (stores, cc_server_get_store (g_ptr_array_index (servers, i), kind));
+  return stores;
+}
+
+static gboolean first_run_says;   /* the first child of a row prints what it saw */
+
+static double
+ours_open_list (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(GError) error = NULL;
+  double t0 = start_clock (), t1;
+  g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GPtrArray) stores = NULL;
+  guint64 n = 0;
+
+  g_assert_no_error (error);
+  servers = cc_deployment_list_servers (d);
+  stores = all_stores (servers);
+  g_assert_true (cc_stores_load (stores, NULL, &error));
+  for (guint i = 0; i < stores->len; i++)
+    n += g_list_model_get_n_items (G_LIST_MODEL (g_ptr_array_index (stores, i)));
+  t1 = stop_clock ();
+  if (first_run_says)
+    g_print ("(open + list: %u servers, %u stores, %" G_GUINT64_FORMAT " entries)\n",
+             servers->len, stores->len, n);
+  return t1 - t0;
+}
+
+/* The floor: read every certificate file of every store, hash its DER, parse the ones not
+ * seen yet (parse each unique certificate once, as we do). */
+static double
+bare_open_list (gpointer data)
+{
+  const char *path = data;
+  g_autofree char *servers_dir = g_build_filename (path, "servers", NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref,
+                                                      (GDestroyNotify) X509_free);
+  const char *kinds[] = { "personal", "trusted-root", "intermediate" };
+  double t0 = start_clock ();
+  GDir *top = g_dir_open (servers_dir, 0, NULL);
+  const char *server;
+  guint64 n = 0;
+
+  while ((server = g_dir_read_name (top)) != NULL)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        g_autofree char *store = g_build_filename (servers_dir, server, kinds[k], NULL);
+        GDir *dir = g_dir_open (store, 0, NULL);
+        const char *name;
+
+        while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+          {
+            g_autofree char *file = NULL;
+            unsigned char *der = NULL;
+            long len = 0;
+            char *pname = NULL, *header = NULL;
+            unsigned char md[32];
+            GBytes *key;
+            BIO *b;
+
+            if (strlen (name) != 68 || !g_str_has_suffix (name, ".pem"))
+              continue;
+            file = g_build_filename (store, name, NULL);
+            b = BIO_new_file (file, "r");
+            if (b != NULL && PEM_read_bio (b, &pname, &header, &der, &len) == 1)
+              {
+                EVP_Digest (der, len, md, NULL, EVP_sha256 (), NULL);
+                key = g_bytes_new (md, sizeof md);
+                if (!g_hash_table_contains (seen, key))
+                  {
+                    const unsigned char *p = der;
+                    g_hash_table_insert (seen, g_bytes_ref (key), d2i_X509 (NULL, &p, len));
+                  }
+                g_bytes_unref (key);
+                n++;
+              }
+            OPENSSL_free (pname);
+            OPENSSL_free (header);
+            OPENSSL_free (der);
+            BIO_free (b);
+          }
+        if (dir != NULL)
+          g_dir_close (dir);
+      }
+  g_dir_close (top);
+  if (first_run_says)
+    g_print ("(bare open + list: %" G_GUINT64_FORMAT " files, %u unique certificates)\n", n,
+             g_hash_table_size (seen));
+  return stop_clock () - t0;
+}
+
+static double
+ours_check (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(GError) error = NULL;
+  double t0 = start_clock (), t1;
+  g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  g_autoptr(CcCheckResult) result = cc_check (d, servers, 30, 14, NULL, &error);
+
+  t1 = stop_clock ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_error, ==, 0);
+  if (first_run_says)
+    g_print ("(check: %u ok, %u warnings, %u errors)\n", result->n_ok, result->n_warning,
+             result->n_error);
+  return t1 - t0;
+}
+
+static double
+bare_check_child (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = cc_deployment_open (path, NULL, &error);
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  double t0 = start_clock ();
+  guint verified = bare_check (path, servers);
+  double t1 = stop_clock ();
+
+  if (first_run_says)
+    g_print ("(bare check: %u chains verified)\n", verified);
+  return t1 - t0;
+}
+
+static void
+remove_indexes (const char *path)
+{
+  g_autofree char *servers_dir = g_build_filename (path, "servers", NULL);
+  GDir *top = g_dir_open (servers_dir, 0, NULL);
+  const char *server;
+
+  while ((server = g_dir_read_name (top)) != NULL)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      {
+        g_autofree char *f = g_build_filename (servers_dir, server, cc_store_kind_to_id (kind),
+                                               ".cc-index", NULL);
+        g_unlink (f);
+      }
+  g_dir_close (top);
+}
+
+typedef struct
+{
+  const char *bundle;
+  const char *target;
+  guint n;
+} ImportData;
+
+static double
+ours_import (gpointer data)
+{
+  ImportData *id = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  CcServer *s;
+  double t0, t1;
+
+  cc_test_rmrf (id->target);
+  d = cc_deployment_create (id->target, FALSE, NULL, &error);
+  cc_deployment_add_site (d, "S", &error);
+  cc_deployment_add_pool (d, "S", "p.example.com", FALSE, &error);
+  s = cc_deployment_add_server (d, "p.example.com", "p.example.com", CC_ROLE_EDGE, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (one, s);
+  sync ();
+  t0 = start_clock ();
+  g_assert_true (cc_import_chain (d, one, id->bundle, NULL, &error));
+  t1 = stop_clock ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cc_server_get_store (s, CC_STORE_TRUSTED_ROOT))),
+                    ==, id->n);
+  return t1 - t0;
+}
+
+/* The floor: parse the bundle, write each certificate to a temporary file, one sync, the
+ * renames, the hash links, one folder sync: the same durable work, done as a careful
+ * program would. */
+static double
+bare_import (gpointer data)
+{
+  ImportData *id = data;
+  g_autofree char *dir = g_strconcat (id->target, "-bare", NULL);
+  g_autoptr(GPtrArray) tmps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
+  double t0;
+  BIO *in;
+  X509 *x;
+  int fd;
+  guint n = 0;
+
+  cc_test_rmrf (dir);
+  g_mkdir_with_parents (dir, 0755);
+  sync ();
+  t0 = start_clock ();
+  in = BIO_new_file (id->bundle, "r");
+  while ((x = PEM_read_bio_X509 (in, NULL, NULL, NULL)) != NULL)
+    {
+      unsigned char md[32];
+      unsigned int len;
+      char hex[65];
+      BIO *b = BIO_new (BIO_s_mem ());
+      char *pem;
+      long pem_len;
+      char *final, *tmp, *link;
+      FILE *f;
+
+      X509_digest (x, EVP_sha256 (), md, &len);
+      for (guint i = 0; i < 32; i++)
+        g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+      final = g_strdup_printf ("%s/%s.pem", dir, hex);
+      tmp = g_strdup_printf ("%s/.%s.tmp", dir, hex);
+      PEM_write_bio_X509 (b, x);
+      pem_len = BIO_get_mem_data (b, &pem);
+      f = fopen (tmp, "wb");
+      fwrite (pem, 1, pem_len, f);
+      fclose (f);
+      g_ptr_array_add (tmps, tmp);
+      g_ptr_array_add (finals, final);
+      link = g_strdup_printf ("%s/%08lx.%u", dir, X509_subject_name_hash (x), n++);
+      g_ptr_array_add (tmps, link);   /* made after the renames, below */
+      g_ptr_array_add (finals, g_strdup_printf ("%s.pem", hex));
+      BIO_free (b);
+      X509_free (x);
+    }
+  BIO_free (in);
+  fd = open (dir, O_RDONLY | O_DIRECTORY);
+  syncfs (fd);
+  for (guint i = 0; i < tmps->len; i += 2)
+    {
+      rename (g_ptr_array_index (tmps, i), g_ptr_array_index (finals, i));
+      symlink (g_ptr_array_index (finals, i + 1), g_ptr_array_index (tmps, i + 1));
+    }
+  fsync (fd);
+  close (fd);
+  g_assert_cmpuint (n, ==, id->n);
+  return stop_clock () - t0;
+}
+
+static void
+run_scale (const char *dir)
+{
+  g_auto(GStrv) sizes = g_strsplit (opt_scale, ",", -1);
+
+  for (guint k = 0; sizes[k] != NULL; k++)
+    {
+      int n_servers = atoi (sizes[k]);
+      g_autofree char *gpath = NULL;
+      g_autofree char *l_cold = g_strdup_printf ("open + list, %d servers, cold", n_servers);
+      g_autofree char *l_warm = g_strdup_printf ("open + list, %d servers, cached", n_servers);
+      g_autofree char *l_check = g_strdup_printf ("check --all, %d servers, cached", n_servers);
+      g_autofree char *l_check_cold = g_strdup_printf ("check --all, %d servers, cold", n_servers);
+      CcGenerateOptions go = { .n_servers = n_servers, .n_roots = 150, .n_personal = 4, .seed = 7 };
+
+      if (!scale_wanted (l_cold) && !scale_wanted (l_warm) && !scale_wanted (l_check) && !scale_wanted (l_check_cold))
+        continue;
+      gpath = opt_keep ? g_strdup_printf ("%s/generated-%d", opt_keep, n_servers)
+                       : g_strdup_printf ("%s/generated-%d", dir, n_servers);
+      if (!g_file_test (gpath, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(CcDeployment) gen = NULL;
+          g_autoptr(GError) error = NULL;
+          double t0 = now ();
+          /* in this process: the children fork from it afterwards, with no thread running */
+          gen = cc_deployment_generate (gpath, &go, &error);
+          g_assert_no_error (error);
+          g_print ("(generated %d servers, 150 shared roots, 4 assigned certificates each, in %.1f s)\n",
+                   n_servers, now () - t0);
+        }
+      else
+        g_print ("(reusing %s)\n", gpath);
+
+      if (scale_wanted (l_cold) || scale_wanted (l_warm))
+        {
+          Row *cold = row_new (g_intern_string (l_cold));
+          Row *warm = row_new (g_intern_string (l_warm));
+          for (int i = 0; i < opt_scale_runs; i++)
+            {
+              first_run_says = i == 0;
+              remove_indexes (gpath);
+              row_add_child (cold, TRUE, in_child (ours_open_list, gpath));   /* writes the indexes */
+              row_add_child (warm, TRUE, in_child (ours_open_list, gpath));
+              row_add_child (cold, FALSE, in_child (bare_open_list, gpath));
+              g_array_append_val (warm->bare, g_array_index (cold->bare, double, cold->bare->len - 1));
+              g_array_append_val (warm->cpu_bare, g_array_index (cold->cpu_bare, double, cold->cpu_bare->len - 1));
+              warm->peak_bare_kb = cold->peak_bare_kb;
+            }
+          print_row (cold, NULL);
+          print_row (warm, NULL);
+          g_print ("(cached reopen: %.1fx faster than cold; %.1fx less CPU)\n",
+                   median (cold->ours) / median (warm->ours),
+                   median (cold->cpu_ours) / median (warm->cpu_ours));
+        }
+      if (scale_wanted (l_check) || scale_wanted (l_check_cold))
+        {
+          Row *r = row_new (g_intern_string (l_check));
+          Row *rc = row_new (g_intern_string (l_check_cold));
+          for (int i = 0; i < opt_scale_runs; i++)
+            {
+              first_run_says = i == 0;
+              remove_indexes (gpath);
+              row_add_child (rc, TRUE, in_child (ours_check, gpath));
+              row_add_child (r, TRUE, in_child (ours_check, gpath));
+              row_add_child (r, FALSE, in_child (bare_check_child, gpath));
+              g_array_append_val (rc->bare, g_array_index (r->bare, double, r->bare->len - 1));
+              g_array_append_val (rc->cpu_bare, g_array_index (r->cpu_bare, double, r->cpu_bare->len - 1));
+              rc->peak_bare_kb = r->peak_bare_kb;
+            }
+          print_row (rc, "  (ours on every core; bare OpenSSL on one)");
+          print_row (r, "  (ours on every core; bare OpenSSL on one)");
+        }
+    }
+
+  if (scale_wanted ("import chain, 10000"))
+    {
+      Row *r = row_new ("import chain, 10000-certificate PEM, 1 store");
+      g_autofree char *bundle = g_build_filename (opt_keep ? opt_keep : dir, "bundle-10000.pem", NULL);
+      g_autofree char *target = g_build_filename (dir, "import-target", NULL);
+      ImportData id = { bundle, target, 10000 };
+      g_autoptr(GString) pem = g_string_new (NULL);
+      CcTestPki *pki = cc_test_pki_new ();
+
+      for (guint i = 0; i < id.n && !g_file_test (bundle, G_FILE_TEST_EXISTS); i++)
+        {
+          g_autofree char *cn = g_strdup_printf ("Bulk Root %05u", i);
+          CcTestCertOptions o = { .common_name = cn, .organization = "Bulk", .key = "ec:p256",
+                                  .not_after_days = 3650, .self_signed = TRUE, .is_ca = TRUE };
+          g_autofree char *key = NULL;
+          g_autofree char *cert = cc_test_pki_issue (pki, &o, &key);
+          g_string_append (pem, cert);
+        }
+      cc_test_pki_free (pki);
+      if (pem->len > 0)
+        g_assert_true (g_file_set_contents (bundle, pem->str, pem->len, NULL));
+      for (int i = 0; i < opt_scale_runs; i++)
+        {
+          row_add_child (r, TRUE, in_child (ours_import, &id));
+          row_add_child (r, FALSE, in_child (bare_import, &id));
+        }
+      print_row (r, NULL);
+      g_print ("(import: %.0f certificates/s; bare OpenSSL %.0f certificates/s)\n",
+               id.n / median (r->ours), id.n / median (r->bare));
+    }
+}
+
 static long
 peak_rss_kb (void)
 {
@@ -356,6 +821,11 @@ main (int argc, char *argv[])
     { "servers", 0, 0, G_OPTION_ARG_INT, &opt_servers, "Servers in the generated deployment", "N" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, "Runs per single operation", "N" },
     { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Only the rows whose name contains this", "TEXT" },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &opt_scale,
+      "Also the scale rows, on generated deployments of these sizes (e.g. 1000,10000)", "N,N" },
+    { "scale-runs", 0, 0, G_OPTION_ARG_INT, &opt_scale_runs, "Runs per scale row (default 3)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &opt_keep,
+      "Keep (and reuse) the generated deployments in this folder", "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— Certificate Console benchmark");
@@ -373,6 +843,8 @@ main (int argc, char *argv[])
       return 2;
     }
   cc_core_init ();
+  /* the scale rows fork: no idle pool thread may be left behind for a child to wait on */
+  g_thread_pool_set_max_unused_threads (0);
   rows = g_ptr_array_new ();
   dir = cc_test_make_tmpdir ();
   demo_path = g_build_filename (dir, "demo", NULL);
@@ -548,6 +1020,9 @@ main (int argc, char *argv[])
       g_print ("(peak resident memory: %ld MB; before the check runs: %ld MB)\n",
                peak_rss_kb () / 1024, rss_before / 1024);
     }
+
+  if (opt_scale != NULL)
+    run_scale (dir);
 
   cc_test_rmrf (dir);
   return 0;

@@ -1,0 +1,469 @@
+/* test-scale.c: generated deployments, the stores' index cache (.cc-index) against files
+ * changed, added, removed or damaged behind the console's back, and bulk import. */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "cc-core-private.h"
+#include "cc-test-pki.h"
+
+typedef struct
+{
+  char *tmpdir;
+  char *path;   /* the deployment: tmpdir/dep */
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->tmpdir = cc_test_make_tmpdir ();
+  f->path = g_build_filename (f->tmpdir, "dep", NULL);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  cc_test_rmrf (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->path);
+}
+
+static void
+generate (Fixture *f, guint n_servers, guint n_roots)
+{
+  CcGenerateOptions o = { .n_servers = n_servers, .n_roots = n_roots, .n_personal = 4, .seed = 5 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = cc_deployment_generate (f->path, &o, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (d);
+}
+
+/* The index does not vouch for a file changed within the last second (it could change
+ * again unseen in the same clock tick): the tests let files age before a load that should
+ * record them. */
+static void
+let_files_age (void)
+{
+  g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
+}
+
+static CcDeployment *
+open_deployment (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  CcDeployment *d = cc_deployment_open (f->path, NULL, &error);
+
+  g_assert_no_error (error);
+  return d;
+}
+
+/* Everything a user sees of the deployment: every store's entries and problems, and the
+ * check's every item. Loads every store (the check does). *n_read and *n_indexed add up
+ * the loads' counts. */
+static char *
+describe (CcDeployment *d, guint *n_read, guint *n_indexed)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcCheckResult) result = cc_check (d, servers, 30, 14, NULL, &error);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  *n_read = *n_indexed = 0;
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcServer *server = g_ptr_array_index (servers, i);
+      for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+        {
+          CcStore *store = cc_server_get_store (server, kind);
+          const char * const *problems = cc_store_get_problems (store);
+          guint r, x;
+
+          _cc_store_get_load_stats (store, &r, &x);
+          *n_read += r;
+          *n_indexed += x;
+          g_string_append_printf (out, "%s %s:\n", cc_server_get_fqdn (server),
+                                  cc_store_kind_to_id (kind));
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+            {
+              g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), j);
+              CcCertificate *c = cc_store_entry_get_certificate (e);
+              g_string_append_printf (out, "  %s %s|%s|%d|%d|%s\n", cc_store_entry_get_id (e),
+                                      c ? cc_certificate_get_issued_to (c) : "-",
+                                      cc_store_entry_get_friendly_name (e),
+                                      cc_store_entry_get_has_private_key (e),
+                                      cc_store_entry_get_exportable (e),
+                                      cc_store_entry_get_assigned_to (e) ? cc_store_entry_get_assigned_to (e) : "");
+            }
+          for (guint j = 0; problems[j]; j++)
+            g_string_append_printf (out, "  problem: %s\n", problems[j]);
+        }
+    }
+  g_string_append_printf (out, "check: %u ok, %u warnings, %u errors\n", result->n_ok,
+                          result->n_warning, result->n_error);
+  for (guint i = 0; i < result->items->len; i++)
+    {
+      CcCheckItem *item = g_ptr_array_index (result->items, i);
+      g_string_append_printf (out, "  %s %d %d %s", cc_server_get_fqdn (item->server), item->iface,
+                              item->status, item->thumbprint ? item->thumbprint : "-");
+      for (guint j = 0; j < item->reasons->len; j++)
+        g_string_append_printf (out, " / %s", (char *) g_ptr_array_index (item->reasons, j));
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_generated_reopen (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcDeployment) cold = NULL;
+  g_autoptr(CcDeployment) warm = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  guint n_read, n_indexed;
+  /* 10 roots + the issuing CA on each server; 4 personal: the pool's (shared by the 2
+   * members) and 3 of the server's own */
+  const guint n_files = 200 * (10 + 1 + 4);
+  const guint n_unique = 10 + 1 + 100 + 200 * 3;
+
+  generate (f, 200, 10);
+  let_files_age ();
+
+  cold = open_deployment (f);
+  a = describe (cold, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, n_files);
+  g_assert_cmpuint (n_indexed, ==, 0);
+  g_assert_nonnull (strstr (a, "check: 800 ok, 0 warnings, 0 errors\n"));
+
+  servers = cc_deployment_list_servers (cold);
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      {
+        g_autofree char *index = _cc_store_index_dup_path (
+            cc_store_get_path (cc_server_get_store (g_ptr_array_index (servers, i), kind)));
+        g_assert_cmpint (g_file_test (index, G_FILE_TEST_IS_REGULAR), ==, kind != CC_STORE_REQUESTS);
+      }
+
+  /* a new process would start from nothing parsed: a new deployment object does too */
+  warm = open_deployment (f);
+  b = describe (warm, &n_read, &n_indexed);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpuint (n_indexed, ==, n_files);
+  /* each unique certificate read once (two threads may both read a shared one at once) */
+  g_assert_cmpuint (n_read, >=, n_unique);
+  g_assert_cmpuint (n_read, <, n_unique + 50);
+}
+
+/* a small generated deployment, loaded once so that every store has its index */
+static CcDeployment *
+indexed_deployment (Fixture *f, CcStore **roots)
+{
+  CcDeployment *d;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autofree char *text = NULL;
+  guint n_read, n_indexed;
+
+  generate (f, 2, 5);
+  let_files_age ();
+  d = open_deployment (f);
+  text = describe (d, &n_read, &n_indexed);
+  servers = cc_deployment_list_servers (d);
+  *roots = cc_server_get_store (g_ptr_array_index (servers, 0), CC_STORE_TRUSTED_ROOT);
+  return d;
+}
+
+static void
+reload (CcStore *store, guint *n_read, guint *n_indexed)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cc_store_load (store, NULL, &error));
+  g_assert_no_error (error);
+  _cc_store_get_load_stats (store, n_read, n_indexed);
+}
+
+static char *
+entry_ids (CcStore *store)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_string_append_printf (out, "%s\n", cc_store_entry_get_id (e));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+first_file (CcStore *store)
+{
+  g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  return g_strdup_printf ("%s/%s.pem", cc_store_get_path (store), cc_store_entry_get_id (e));
+}
+
+static void
+test_stale_entry (Fixture *f, gconstpointer data)
+{
+  CcStore *roots;
+  g_autoptr(CcDeployment) d = indexed_deployment (f, &roots);
+  g_autofree char *ids = entry_ids (roots);
+  g_autofree char *file = first_file (roots);
+  g_autofree char *content = NULL;
+  guint n_read, n_indexed;
+  GStatBuf st;
+  gsize len;
+
+  /* the index holds: nothing is read again */
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, 0);
+  g_assert_cmpuint (n_indexed, ==, 5);
+
+  /* touched: same size and content, another mtime; read again, and the index rebuilt */
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  {
+    struct timespec times[2] = { { st.st_mtim.tv_sec - 60, 0 }, { st.st_mtim.tv_sec - 60, 0 } };
+    g_assert_cmpint (utimensat (AT_FDCWD, file, times, 0), ==, 0);
+  }
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, 1);
+  g_assert_cmpuint (n_indexed, ==, 4);
+  {
+    g_autofree char *now_ids = entry_ids (roots);
+    g_assert_cmpstr (now_ids, ==, ids);
+  }
+  g_assert_null (cc_store_get_problems (roots)[0]);
+  let_files_age ();
+  reload (roots, &n_read, &n_indexed);   /* records it again, now that it is old enough */
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, 0);
+  g_assert_cmpuint (n_indexed, ==, 5);
+
+  /* other content of the same size, and the old mtime put back: still noticed */
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_true (g_file_get_contents (file, &content, &len, NULL));
+  {
+    char *body = strstr (content, "-----\n") + 6;
+    char *p = body + 200;   /* inside the signed part */
+    *p = *p == 'A' ? 'B' : 'A';
+  }
+  g_assert_true (g_file_set_contents (file, content, len, NULL));
+  {
+    struct timespec times[2] = { st.st_atim, st.st_mtim };
+    GStatBuf now_st;
+    g_assert_cmpint (utimensat (AT_FDCWD, file, times, 0), ==, 0);
+    g_assert_cmpint (g_stat (file, &now_st), ==, 0);
+    g_assert_cmpint (now_st.st_size, ==, st.st_size);
+    g_assert_cmpint (now_st.st_mtim.tv_sec, ==, st.st_mtim.tv_sec);
+    g_assert_cmpint (now_st.st_mtim.tv_nsec, ==, st.st_mtim.tv_nsec);
+  }
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, 4);
+  g_assert_nonnull (cc_store_get_problems (roots)[0]);
+  g_assert_nonnull (strstr (cc_store_get_problems (roots)[0], file));
+  /* and never vouched for while it is wrong */
+  let_files_age ();
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (n_read, ==, 1);
+  g_assert_nonnull (cc_store_get_problems (roots)[0]);
+}
+
+static void
+test_corrupt_index (Fixture *f, gconstpointer data)
+{
+  CcStore *roots;
+  g_autoptr(CcDeployment) d = indexed_deployment (f, &roots);
+  g_autofree char *ids = entry_ids (roots);
+  g_autofree char *index = _cc_store_index_dup_path (cc_store_get_path (roots));
+  g_autofree char *good = NULL;
+  guint n_read, n_indexed;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (index, &good, &len, NULL));
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autofree char *now_ids = NULL;
+      g_autofree char *bad = g_memdup2 (good, len);
+      gsize bad_len = len;
+
+      if (round == 0)
+        bad_len = len / 2;                    /* truncated */
+      else if (round == 1)
+        for (gsize i = 0; i < len; i++)       /* random bytes */
+          bad[i] = (char) g_random_int ();
+      else
+        bad[len - 40] ^= 1;                   /* one bit of one row */
+      g_assert_true (g_file_set_contents (index, bad, bad_len, NULL));
+
+      reload (roots, &n_read, &n_indexed);
+      g_assert_cmpuint (n_indexed, ==, 0);
+      g_assert_cmpuint (n_read, ==, 5);
+      now_ids = entry_ids (roots);
+      g_assert_cmpstr (now_ids, ==, ids);
+      g_assert_null (cc_store_get_problems (roots)[0]);
+
+      /* rebuilt */
+      reload (roots, &n_read, &n_indexed);
+      g_assert_cmpuint (n_read, ==, 0);
+      g_assert_cmpuint (n_indexed, ==, 5);
+    }
+}
+
+static void
+test_added_removed (Fixture *f, gconstpointer data)
+{
+  CcStore *roots;
+  g_autoptr(CcDeployment) d = indexed_deployment (f, &roots);
+  CcStore *inter = cc_server_get_store (cc_store_get_server (roots), CC_STORE_INTERMEDIATE);
+  g_autoptr(CcStoreEntry) issuing = g_list_model_get_item (G_LIST_MODEL (inter), 0);
+  g_autofree char *from = g_strdup_printf ("%s/%s.pem", cc_store_get_path (inter),
+                                           cc_store_entry_get_id (issuing));
+  g_autofree char *to = g_strdup_printf ("%s/%s.pem", cc_store_get_path (roots),
+                                         cc_store_entry_get_id (issuing));
+  g_autofree char *gone = first_file (roots);
+  g_autofree char *data_ = NULL;
+  guint n_read, n_indexed;
+  gsize len;
+
+  /* added behind the console's back */
+  g_assert_null (cc_store_lookup_id (roots, cc_store_entry_get_id (issuing)));
+  g_assert_true (g_file_get_contents (from, &data_, &len, NULL));
+  g_assert_true (g_file_set_contents (to, data_, len, NULL));
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, 6);
+  g_assert_nonnull (cc_store_lookup_id (roots, cc_store_entry_get_id (issuing)));
+  g_assert_cmpuint (n_indexed, ==, 5);
+  g_assert_cmpuint (n_read, ==, 1);
+
+  /* removed behind its back */
+  g_assert_cmpint (g_unlink (gone), ==, 0);
+  reload (roots, &n_read, &n_indexed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, 5);
+  {
+    g_autofree char *base = g_path_get_basename (gone);
+    base[64] = '\0';
+    g_assert_null (cc_store_lookup_id (roots, base));
+  }
+  g_assert_null (cc_store_get_problems (roots)[0]);
+}
+
+static void
+test_index_not_writable (Fixture *f, gconstpointer data)
+{
+  CcStore *roots;
+  g_autoptr(CcDeployment) d = indexed_deployment (f, &roots);
+  g_autofree char *ids = entry_ids (roots);
+  g_autofree char *index = _cc_store_index_dup_path (cc_store_get_path (roots));
+  guint n_read, n_indexed;
+
+  /* a folder where the index should be: it can be neither read nor replaced (the tests run
+   * as root in CI, where a read-only folder would not stop a write) */
+  g_assert_cmpint (g_unlink (index), ==, 0);
+  g_assert_cmpint (g_mkdir (index, 0755), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *now_ids = NULL;
+      reload (roots, &n_read, &n_indexed);
+      g_assert_cmpuint (n_indexed, ==, 0);
+      g_assert_cmpuint (n_read, ==, 5);
+      now_ids = entry_ids (roots);
+      g_assert_cmpstr (now_ids, ==, ids);
+      g_assert_null (cc_store_get_problems (roots)[0]);
+    }
+  g_assert_true (g_file_test (index, G_FILE_TEST_IS_DIR));
+}
+
+static guint
+count_hash_links (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (strlen (name) > 9 && name[8] == '.' && g_file_test (p, G_FILE_TEST_IS_SYMLINK)
+          && g_file_test (p, G_FILE_TEST_IS_REGULAR))
+        n++;
+    }
+  return n;
+}
+
+static void
+test_bulk_import (Fixture *f, gconstpointer data)
+{
+  CcTestPki *pki = cc_test_pki_new ();
+  g_autoptr(GString) pem = g_string_new (NULL);
+  g_autofree char *bundle = g_build_filename (f->tmpdir, "bundle.pem", NULL);
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(CcDeployment) again = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(CcReport) report = cc_report_new ();
+  g_autoptr(GError) error = NULL;
+  const guint n = 400;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *cn = g_strdup_printf ("Bulk Root %04u", i);
+      CcTestCertOptions o = { .common_name = cn, .not_after_days = 3650, .self_signed = TRUE,
+                              .is_ca = TRUE };
+      g_autofree char *cert = cc_test_pki_issue (pki, &o, NULL);
+      g_string_append (pem, cert);
+    }
+  cc_test_pki_free (pki);
+  g_assert_true (g_file_set_contents (bundle, pem->str, pem->len, NULL));
+
+  generate (f, 3, 2);
+  d = open_deployment (f);
+  servers = cc_deployment_list_servers (d);
+  g_assert_true (cc_import_chain (d, servers, bundle, report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->changes->len, ==, n * 3);
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcStore *roots = cc_server_get_store (g_ptr_array_index (servers, i), CC_STORE_TRUSTED_ROOT);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, n + 2);
+      g_assert_cmpuint (cc_store_count_on_disk (roots), ==, n + 2);
+      g_assert_cmpuint (count_hash_links (cc_store_get_path (roots)), ==, n + 2);
+    }
+
+  /* what is there already is skipped */
+  g_ptr_array_set_size (report->changes, 0);
+  g_assert_true (cc_import_chain (d, servers, bundle, report, &error));
+  g_assert_cmpuint (report->changes->len, ==, 0);
+
+  /* and it is all on disk: a new reading finds the same */
+  again = open_deployment (f);
+  {
+    g_autoptr(GPtrArray) s2 = cc_deployment_list_servers (again);
+    for (guint i = 0; i < s2->len; i++)
+      {
+        CcStore *roots = cc_server_get_store (g_ptr_array_index (s2, i), CC_STORE_TRUSTED_ROOT);
+        g_assert_true (cc_store_load (roots, NULL, &error));
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, n + 2);
+        g_assert_null (cc_store_get_problems (roots)[0]);
+      }
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  cc_core_init ();
+
+#define ADD(path, func) g_test_add ("/scale/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("generated-reopen", test_generated_reopen);
+  ADD ("stale-entry", test_stale_entry);
+  ADD ("corrupt-index", test_corrupt_index);
+  ADD ("added-removed", test_added_removed);
+  ADD ("index-not-writable", test_index_not_writable);
+  ADD ("bulk-import", test_bulk_import);
+#undef ADD
+
+  return g_test_run ();
+}
