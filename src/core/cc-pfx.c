@@ -211,15 +211,11 @@ _cc_server_build_chain (CcServer      *server,
 }
 
 static PKCS12 *
-read_pkcs12 (const char *file, GError **error)
+parse_pkcs12 (const char *file, const void *data, gsize len, GError **error)
 {
-  char *data = NULL;
-  gsize len;
   g_autoptr(BIO) bio = NULL;
   PKCS12 *p12;
 
-  if (!_cc_read_file (file, &data, &len, error))
-    return NULL;
   bio = BIO_new_mem_buf (data, len);
   p12 = d2i_PKCS12_bio (bio, NULL);
   if (p12 == NULL)
@@ -233,7 +229,6 @@ read_pkcs12 (const char *file, GError **error)
           p12 = d2i_PKCS12_bio (b2, NULL);
         }
     }
-  g_free (data);
   if (p12 == NULL)
     {
       ERR_clear_error ();
@@ -245,26 +240,20 @@ read_pkcs12 (const char *file, GError **error)
 }
 
 gboolean
-cc_import_pfx (CcServer    *server,
-               const char  *file,
-               const char  *password,
-               gboolean     exportable,
-               CcReport    *report,
-               GError     **error)
+_cc_pfx_parse (const char       *file,
+               const void       *data,
+               gsize             len,
+               const char       *password,
+               EVP_PKEY        **key_out,
+               X509            **x509_out,
+               STACK_OF(X509)  **chain_out,
+               GError          **error)
 {
-  g_autoptr(PKCS12) p12 = read_pkcs12 (file, error);
+  g_autoptr(PKCS12) p12 = parse_pkcs12 (file, data, len, error);
   g_autoptr(EVP_PKEY) key = NULL;
   g_autoptr(X509) x509 = NULL;
   STACK_OF(X509) *ca = NULL;
-  g_autoptr(CcCertificate) leaf = NULL;
-  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GBytes) key_pem = NULL;
-  CcDeployment *deployment = _cc_server_get_deployment (server);
   const ASN1_INTEGER *iter = NULL;
-  const char *fqdn = cc_server_get_fqdn (server);
-  g_autoptr(CcUndo) undo = _cc_undo_new ();
-  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
-  char *friendly;
 
   if (p12 == NULL)
     return FALSE;
@@ -310,6 +299,46 @@ cc_import_pfx (CcServer    *server,
                    file);
       return FALSE;
     }
+  if (X509_check_private_key (x509, key) != 1)
+    {
+      ERR_clear_error ();
+      if (ca != NULL)
+        free_x509_stack (ca);
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
+      return FALSE;
+    }
+  *key_out = g_steal_pointer (&key);
+  *x509_out = g_steal_pointer (&x509);
+  *chain_out = ca;
+  return TRUE;
+}
+
+gboolean
+cc_import_pfx (CcServer    *server,
+               const char  *file,
+               const char  *password,
+               gboolean     exportable,
+               CcReport    *report,
+               GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(X509) x509 = NULL;
+  STACK_OF(X509) *ca = NULL;
+  g_autoptr(CcCertificate) leaf = NULL;
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) key_pem = NULL;
+  CcDeployment *deployment = _cc_server_get_deployment (server);
+  const char *fqdn = cc_server_get_fqdn (server);
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
+  char *friendly;
+
+  if (!_cc_read_file (file, &data, &len, error)
+      || !_cc_pfx_parse (file, data, len, password, &key, &x509, &ca, error))
+    return FALSE;
   for (int i = 0; ca && i < sk_X509_num (ca); i++)
     {
       CcCertificate *c = _cc_certificate_new_from_x509 (sk_X509_value (ca, i), NULL);
@@ -318,13 +347,6 @@ cc_import_pfx (CcServer    *server,
     }
   if (ca != NULL)
     free_x509_stack (ca);
-  if (X509_check_private_key (x509, key) != 1)
-    {
-      ERR_clear_error ();
-      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
-                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
-      return FALSE;
-    }
   leaf = _cc_certificate_new_from_x509 (x509, error);
   key_pem = _cc_key_to_pem (key);
   if (leaf == NULL || key_pem == NULL)
