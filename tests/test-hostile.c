@@ -581,6 +581,136 @@ test_lock_stale (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* the console's writing jobs: refused while another process holds the lock, taken back
+ * whole when they fail */
+
+typedef struct
+{
+  const char *site;
+  gboolean fail;
+  gboolean ran;
+} SiteJob;
+
+static gpointer
+add_site_work (CcDeployment *worker, gpointer data, GCancellable *cancellable, GError **error)
+{
+  SiteJob *job = data;
+
+  job->ran = TRUE;
+  if (cc_deployment_add_site (worker, job->site, error) == NULL)
+    return NULL;
+  if (job->fail)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_FAILED, "failing after the change, on purpose");
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
+}
+
+typedef struct
+{
+  GError *error;
+  gboolean done;
+} Wait;
+
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  cc_deployment_run_finish (CC_DEPLOYMENT (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static GError *
+run_site_job (Fixture *f, SiteJob *job)
+{
+  Wait wait = { NULL, FALSE };
+
+  cc_deployment_run_write_async (f->d, add_site_work, job, NULL, NULL, NULL, job_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  return wait.error;
+}
+
+static void
+test_console_jobs (Fixture *f, gconstpointer data)
+{
+  g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  int ready[2], release[2];
+  char byte = 0;
+  pid_t child;
+  int status;
+
+  /* another program (a child of ours) holds the lock until we close its pipe */
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (release), ==, 0);
+  child = fork ();
+  if (child == 0)
+    {
+      CcLock *held;
+
+      close (ready[0]);
+      close (release[1]);
+      g_set_prgname ("certctl");
+      held = cc_lock_acquire (f->path, NULL);
+      if (held == NULL || write (ready[1], "x", 1) != 1)
+        _exit (1);
+      while (read (release[0], &byte, 1) > 0)
+        ;
+      cc_lock_release (held);
+      _exit (0);
+    }
+  close (ready[1]);
+  close (release[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+  {
+    SiteJob job = { "Locked out" };
+    g_autoptr(GError) error = run_site_job (f, &job);
+    g_autofree char *holder = g_strdup_printf ("certctl (pid %d)", (int) child);
+
+    g_assert_error (error, CC_ERROR, CC_ERROR_LOCKED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, holder));
+    g_assert_false (job.ran);
+  }
+  close (release[1]);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* a job that fails after its change: the change is taken back */
+  {
+    SiteJob job = { "Half done", TRUE };
+    g_autoptr(GError) error = run_site_job (f, &job);
+
+    g_assert_error (error, CC_ERROR, CC_ERROR_FAILED);
+    g_assert_true (job.ran);
+    g_clear_pointer (&after, g_free);
+    after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* and one that succeeds keeps it, leaving no lock or journal behind */
+  {
+    SiteJob job = { "Done" };
+    g_autoptr(GError) error = run_site_job (f, &job);
+    g_autofree char *lock_file = g_build_filename (f->path, "deployment.lock", NULL);
+    g_autofree char *journal = g_build_filename (f->path, "deployment.journal", NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\"Done\""));
+    g_assert_false (g_file_test (lock_file, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -595,6 +725,7 @@ main (int argc, char *argv[])
   ADD ("/hostile/lock-two-processes", test_lock_two_processes);
   ADD ("/hostile/lock-same-process", test_lock_same_process);
   ADD ("/hostile/lock-stale", test_lock_stale);
+  ADD ("/hostile/console-jobs", test_console_jobs);
 #undef ADD
   return g_test_run ();
 }
