@@ -228,9 +228,6 @@ set_rounds (X509_ALGOR *alg, int rounds, guint64 scrypt_n)
 {
   unsigned char salt[8];
   X509_ALGOR *evil;
-  ASN1_OBJECT *oid;
-  int ptype;
-  const void *pval;
 
   RAND_bytes (salt, sizeof salt);
   if (scrypt_n > 0)
@@ -256,9 +253,11 @@ set_rounds (X509_ALGOR *alg, int rounds, guint64 scrypt_n)
     evil = PKCS5_pbe2_set_iv (EVP_aes_256_cbc (), rounds, salt, sizeof salt, NULL,
                               NID_hmacWithSHA256);
   g_assert_nonnull (evil);
-  X509_ALGOR_get0 ((const ASN1_OBJECT **) &oid, &ptype, &pval, evil);
-  /* moved into alg, and evil emptied so that freeing it frees nothing twice */
-  g_assert_true (X509_ALGOR_set0 (alg, oid, ptype, (void *) pval));
+  /* evil's fields move into alg, whose own go */
+  ASN1_OBJECT_free (alg->algorithm);
+  ASN1_TYPE_free (alg->parameter);
+  alg->algorithm = evil->algorithm;
+  alg->parameter = evil->parameter;
   evil->algorithm = NULL;
   evil->parameter = NULL;
   X509_ALGOR_free (evil);
