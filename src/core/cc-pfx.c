@@ -62,7 +62,7 @@ pbe_rounds (const X509_ALGOR *alg)
               gint64 n = ASN1_INTEGER_get (sp->costParameter);
               gint64 r = ASN1_INTEGER_get (sp->blockSize);
               gint64 p = ASN1_INTEGER_get (sp->parallelizationParameter);
-              /* scaled so that the largest cost allowed is MAX_PFX_ITERATIONS */
+              /* within the bounds: counted as no rounds; beyond them: refused */
               if (n < 0 || r < 0 || p < 0 || r > 16 || p > 16 || r * p > 16
                   || n > MAX_PFX_SCRYPT_COST)
                 rounds = G_MAXINT64;
