@@ -25,6 +25,7 @@
 #define EDGE01 "edge01.contoso.com"
 #define FE01 "fe01.contoso.com"
 #define PASSWORD "hostile"
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
 typedef struct
 {
@@ -710,6 +711,43 @@ test_console_jobs (Fixture *f, gconstpointer data)
   }
 }
 
+/* a journal left by a writer killed while it appended to it: the complete lines are
+ * replayed by the next program to open the deployment, the torn one is not (its path, cut
+ * short, could name another file) */
+static void
+test_journal_torn_line (Fixture *f, gconstpointer data)
+{
+  g_autofree char *journal = g_build_filename (f->path, "deployment.journal", NULL);
+  g_autofree char *made = g_build_filename (f->path, "servers", EDGE01, "personal",
+                                            ZEROS ".pem", NULL);
+  g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+  g_autofree char *text = g_strdup_printf ("c\tservers/%s/personal/%s.pem\nc\tdeployment.js",
+                                           EDGE01, ZEROS);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = NULL;
+
+  before = cc_test_snapshot_tree (f->path);
+  g_assert_true (g_file_set_contents (made, "half made", -1, NULL));
+  g_assert_true (g_file_set_contents (journal, text, -1, NULL));
+  /* "deployment.js" is not a file here; make one, so that a replay of the torn line would
+   * be seen removing it */
+  {
+    g_autofree char *js = g_build_filename (f->path, "deployment.js", NULL);
+    g_assert_true (g_file_set_contents (js, "x", -1, NULL));
+    d = cc_deployment_open (f->path, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (js, G_FILE_TEST_EXISTS));
+    g_unlink (js);
+  }
+  g_assert_false (g_file_test (made, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -725,6 +763,7 @@ main (int argc, char *argv[])
   ADD ("/hostile/lock-same-process", test_lock_same_process);
   ADD ("/hostile/lock-stale", test_lock_stale);
   ADD ("/hostile/console-jobs", test_console_jobs);
+  ADD ("/hostile/journal-torn-line", test_journal_torn_line);
 #undef ADD
   return g_test_run ();
 }

@@ -91,13 +91,15 @@ replay_journal (const char *dir, const char *journal, const char *backups)
   if (g_file_get_contents (journal, &text, NULL, NULL))
     {
       lines = g_strsplit (text, "\n", -1);
+      /* the piece after the last newline is a line cut short by the kill (or nothing): its
+       * file was not touched yet, and a path cut short could name another file */
       n = g_strv_length (lines);
+      n = n > 0 ? n - 1 : 0;
       for (guint i = n; i > 0; i--)
         {
           g_auto(GStrv) f = g_strsplit (lines[i - 1], "\t", 3);
           g_autofree char *path = NULL;
 
-          /* a line cut short by the kill has no effect yet: its file was not touched */
           if (g_strv_length (f) < 2 || !relative_path_is_safe (f[1]))
             continue;
           path = g_build_filename (dir, f[1], NULL);
