@@ -2787,7 +2787,11 @@ cmd_trust_verify (const Command *cmd,
       thumbprint = normalize_thumbprint (ca_arg);
       for (const char *p = thumbprint; p != NULL && *p != '\0'; p++)
         if (!g_ascii_isxdigit (*p))
-          g_clear_pointer (&thumbprint, g_free);
+          {
+            /* p pointed into it: stop here (AddressSanitizer found it read after free) */
+            g_clear_pointer (&thumbprint, g_free);
+            break;
+          }
       if (thumbprint == NULL)
         return usage_error (_("'%s' is neither a certificate file nor a thumbprint "
                               "(8 or more hex characters)"), ca_arg);

@@ -300,7 +300,6 @@ static CcCertificate *
 certificate_new_take (X509 *x509, GBytes *der)
 {
   CcCertificate *self = g_object_new (CC_TYPE_CERTIFICATE, NULL);
-  g_autoptr(ASN1_INTEGER) unused = NULL;
   const ASN1_INTEGER *serial;
   uint32_t flags;
 

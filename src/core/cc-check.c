@@ -62,7 +62,7 @@ assigned_file_matches (CcServer *server, CcInterface iface, const char *thumbpri
   g_autoptr(GPtrArray) blocks = NULL;
   g_autofree char *tp = NULL;
 
-  if (!g_file_get_contents (path, &data, &len, NULL) || !g_file_test (key, G_FILE_TEST_IS_REGULAR))
+  if (!_cc_read_file (path, &data, &len, NULL) || !g_file_test (key, G_FILE_TEST_IS_REGULAR))
     return FALSE;
   blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
   if (blocks->len == 0)

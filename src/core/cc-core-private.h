@@ -273,6 +273,25 @@ void      _cc_site_add_pool              (CcSite       *self,
 gboolean  _cc_site_remove_pool           (CcSite       *self,
                                           CcPool       *pool);
 
+/* cc-deployment.c: a deployment read from the text of a deployment.json (for the fuzzer:
+ * nothing is read from path) */
+CcDeployment *_cc_deployment_new_from_data (const char   *path,
+                                            const char   *data,
+                                            gsize         len,
+                                            GError      **error);
+
+/* cc-pfx.c: the key, certificate and chain of a .pfx held in memory, every check
+ * cc_import_pfx makes done (size of the work asked for, password, key matching the
+ * certificate); what names it in messages */
+gboolean  _cc_pfx_parse                  (const char       *what,
+                                          const void       *data,
+                                          gsize             len,
+                                          const char       *password,
+                                          EVP_PKEY        **key,
+                                          X509            **x509,
+                                          STACK_OF(X509)  **chain,
+                                          GError          **error);
+
 /* cc-deployment.c: appends a site built in memory (no save, no audit) */
 void      _cc_deployment_add_site_internal (CcDeployment *self,
                                           CcSite       *site);

@@ -809,12 +809,13 @@ read_document (CcDeployment *self, JsonNode *root, const char *file, GError **er
   return TRUE;
 }
 
+static gboolean parse_json (CcDeployment *self, const char *file, const char *data, gsize len,
+                            GError **error);
+
 static gboolean
 load_json (CcDeployment *self, GError **error)
 {
   g_autofree char *file = cc_deployment_dup_json_path (self);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
   gsize len;
 
@@ -827,6 +828,15 @@ load_json (CcDeployment *self, GError **error)
     }
   if (!_cc_read_file (file, &data, &len, error))
     return FALSE;
+  return parse_json (self, file, data, len, error);
+}
+
+static gboolean
+parse_json (CcDeployment *self, const char *file, const char *data, gsize len, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local = NULL;
+
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: ..."; name the real file instead */
@@ -859,6 +869,17 @@ cc_deployment_open (const char *path, GCancellable *cancellable, GError **error)
   _cc_journal_recover (path);
   self = deployment_new (path);
   if (!load_json (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+CcDeployment *
+_cc_deployment_new_from_data (const char *path, const char *data, gsize len, GError **error)
+{
+  g_autoptr(CcDeployment) self = deployment_new (path);
+  g_autofree char *file = cc_deployment_dup_json_path (self);
+
+  if (!parse_json (self, file, data, len, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -211,34 +211,77 @@ fail:
 gboolean
 _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
 {
-  GStatBuf st;
+  struct stat st;
+  g_autofree char *data = NULL;
+  gsize got = 0;
+  int fd;
 
-  if (g_stat (path, &st) != 0)
+  /* opened once and checked on what was opened: a FIFO or a device (/dev/zero) would have
+   * no end, and a file that grows after a stat would pass a size check made on its name */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
     {
       set_errno_error (error, errno, _("Cannot read “%s”"), path);
       return FALSE;
     }
+  if (fstat (fd, &st) != 0)
+    {
+      set_errno_error (error, errno, _("Cannot read “%s”"), path);
+      close (fd);
+      return FALSE;
+    }
   if (S_ISDIR (st.st_mode))
     {
+      close (fd);
       g_set_error (error, CC_ERROR, CC_ERROR_IO, _("“%s” is a folder, not a file"), path);
       return FALSE;
     }
-  if (st.st_size > CC_MAX_FILE_SIZE)
+  if (!S_ISREG (st.st_mode))
     {
+      close (fd);
       g_set_error (error, CC_ERROR, CC_ERROR_IO,
-                   _("“%s” is larger than %d MiB; it cannot be a certificate file"),
-                   path, CC_MAX_FILE_SIZE / (1024 * 1024));
+                   _("“%s” is not a regular file (a device, a pipe or a socket); save what it "
+                     "holds to a file and give that"), path);
       return FALSE;
     }
-  {
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents (path, contents, len, &local))
-      {
-        g_set_error (error, CC_ERROR, CC_ERROR_IO, "%s", local->message);
-        return FALSE;
-      }
-  }
+  if (st.st_size > CC_MAX_FILE_SIZE)
+    goto too_big;
+  data = g_malloc ((gsize) st.st_size + 1);
+  for (;;)
+    {
+      gsize room = (gsize) st.st_size - got;
+      ssize_t n;
+      char probe;
+
+      /* one byte past the size seen: a file that grew meanwhile is noticed */
+      n = room > 0 ? read (fd, data + got, room) : read (fd, &probe, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_errno_error (error, errno, _("Cannot read “%s”"), path);
+          close (fd);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (room == 0)
+        goto too_big;
+      got += n;
+    }
+  close (fd);
+  data[got] = '\0';
+  *contents = g_steal_pointer (&data);
+  if (len != NULL)
+    *len = got;
   return TRUE;
+
+too_big:
+  close (fd);
+  g_set_error (error, CC_ERROR, CC_ERROR_IO,
+               _("“%s” is larger than %d MiB; it cannot be a certificate file"),
+               path, CC_MAX_FILE_SIZE / (1024 * 1024));
+  return FALSE;
 }
 
 gboolean

@@ -186,7 +186,6 @@ _cc_lab_ca_get_issuing (CcLabCa *ca)
 static gboolean
 write_cert (X509 *cert, const char *path, GError **error)
 {
-  g_autoptr(GError) local = NULL;
   g_autoptr(CcCertificate) c = _cc_certificate_new_from_x509 (cert, error);
   g_autofree char *pem = NULL;
 

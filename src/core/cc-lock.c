@@ -91,13 +91,15 @@ replay_journal (const char *dir, const char *journal, const char *backups)
   if (g_file_get_contents (journal, &text, NULL, NULL))
     {
       lines = g_strsplit (text, "\n", -1);
+      /* the piece after the last newline is a line cut short by the kill (or nothing): its
+       * file was not touched yet, and a path cut short could name another file */
       n = g_strv_length (lines);
+      n = n > 0 ? n - 1 : 0;
       for (guint i = n; i > 0; i--)
         {
           g_auto(GStrv) f = g_strsplit (lines[i - 1], "\t", 3);
           g_autofree char *path = NULL;
 
-          /* a line cut short by the kill has no effect yet: its file was not touched */
           if (g_strv_length (f) < 2 || !relative_path_is_safe (f[1]))
             continue;
           path = g_build_filename (dir, f[1], NULL);
@@ -183,6 +185,34 @@ lock_for (const char *path, char **rel)
   return NULL;
 }
 
+/* the previous version of path as backup, for filesystems with no hard links: a copy with
+ * the same mode (a key stays 0600), or the same link */
+static gboolean
+copy_for_backup (const char *path, const char *backup)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *target = NULL;
+  struct stat st;
+  gsize len = 0;
+  gboolean ok;
+  int fd;
+
+  if (lstat (path, &st) != 0)
+    return FALSE;
+  if (S_ISLNK (st.st_mode))
+    return (target = g_file_read_link (path, NULL)) != NULL && symlink (target, backup) == 0;
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  fd = g_open (backup, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0777);
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, data, len) == (ssize_t) len && (!_cc_is_durable () || fsync (fd) == 0);
+  close (fd);
+  if (!ok)
+    g_unlink (backup);
+  return ok;
+}
+
 gboolean
 _cc_journal_will_change (const char *path, GError **error)
 {
@@ -204,7 +234,8 @@ _cc_journal_will_change (const char *path, GError **error)
       g_autofree char *backup = g_build_filename (lock->backups, name, NULL);
 
       /* a hard link keeps the previous version whatever is then renamed over the name */
-      ok = _cc_mkdir (lock->backups, 0700, NULL) && link (path, backup) == 0;
+      ok = _cc_mkdir (lock->backups, 0700, NULL)
+           && (link (path, backup) == 0 || copy_for_backup (path, backup));
       if (ok)
         {
           _cc_fsync_dir (lock->backups);

@@ -13,8 +13,134 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS12, PKCS12_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE, X509_STORE_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509_STORE_CTX, X509_STORE_CTX_free)
 
-/* more MAC iterations than this is an attack, not a certificate */
-#define MAX_PFX_ITERATIONS 10000000
+/* more key-derivation rounds than this (MAC or encryption) is an attack, not a
+ * certificate: Windows and OpenSSL use 2,000 to 10,000, the strongest current advice
+ * 600,000; a million PBKDF2 rounds take about a second here */
+#define MAX_PFX_ITERATIONS 1000000
+/* scrypt's cost N (with r * p at most 16): 2^20 takes a second and 1 GiB */
+#define MAX_PFX_SCRYPT_COST (1 << 20)
+
+/* The work factor an encryption algorithm asks for, in PBKDF2-like rounds; -1 when its
+ * parameters cannot be read (OpenSSL then refuses it by itself, quickly). */
+static gint64
+pbe_rounds (const X509_ALGOR *alg)
+{
+  const ASN1_OBJECT *oid = NULL;
+  const void *param = NULL;
+  int ptype = 0;
+  gint64 rounds = -1;
+
+  X509_ALGOR_get0 (&oid, &ptype, &param, alg);
+  if (ptype != V_ASN1_SEQUENCE)
+    return -1;
+  if (OBJ_obj2nid (oid) == NID_pbes2)
+    {
+      PBE2PARAM *pbe2 = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (PBE2PARAM), alg->parameter);
+      const ASN1_OBJECT *kdf_oid = NULL;
+
+      if (pbe2 == NULL || pbe2->keyfunc == NULL)
+        {
+          PBE2PARAM_free (pbe2);
+          return -1;
+        }
+      X509_ALGOR_get0 (&kdf_oid, NULL, NULL, pbe2->keyfunc);
+      if (OBJ_obj2nid (kdf_oid) == NID_id_pbkdf2)
+        {
+          PBKDF2PARAM *kdf = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (PBKDF2PARAM),
+                                                        pbe2->keyfunc->parameter);
+          if (kdf != NULL && kdf->iter != NULL)
+            rounds = ASN1_INTEGER_get (kdf->iter);
+          PBKDF2PARAM_free (kdf);
+        }
+      else if (OBJ_obj2nid (kdf_oid) == NID_id_scrypt)
+        {
+          SCRYPT_PARAMS *sp = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (SCRYPT_PARAMS),
+                                                         pbe2->keyfunc->parameter);
+          if (sp != NULL && sp->costParameter != NULL && sp->blockSize != NULL
+              && sp->parallelizationParameter != NULL)
+            {
+              gint64 n = ASN1_INTEGER_get (sp->costParameter);
+              gint64 r = ASN1_INTEGER_get (sp->blockSize);
+              gint64 p = ASN1_INTEGER_get (sp->parallelizationParameter);
+              /* within the bounds: counted as no rounds; beyond them: refused */
+              if (n < 0 || r < 0 || p < 0 || r > 16 || p > 16 || r * p > 16
+                  || n > MAX_PFX_SCRYPT_COST)
+                rounds = G_MAXINT64;
+              else
+                rounds = 0;
+            }
+          SCRYPT_PARAMS_free (sp);
+        }
+      PBE2PARAM_free (pbe2);
+      return rounds;
+    }
+  {
+    /* the PKCS#12 PBEs (3DES, RC2-40...): one PBEPARAM */
+    PBEPARAM *pbe = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (PBEPARAM), alg->parameter);
+    if (pbe != NULL && pbe->iter != NULL)
+      rounds = ASN1_INTEGER_get (pbe->iter);
+    PBEPARAM_free (pbe);
+  }
+  return rounds;
+}
+
+static gboolean
+bags_rounds_ok (const STACK_OF(PKCS12_SAFEBAG) *bags)
+{
+  for (int i = 0; bags != NULL && i < sk_PKCS12_SAFEBAG_num (bags); i++)
+    {
+      const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value (bags, i);
+
+      if (PKCS12_SAFEBAG_get_nid (bag) == NID_pkcs8ShroudedKeyBag)
+        {
+          const X509_ALGOR *alg = NULL;
+          X509_SIG_get0 (PKCS12_SAFEBAG_get0_pkcs8 (bag), &alg, NULL);
+          if (alg != NULL && pbe_rounds (alg) > MAX_PFX_ITERATIONS)
+            return FALSE;
+        }
+      else if (PKCS12_SAFEBAG_get_nid (bag) == NID_safeContentsBag
+               && !bags_rounds_ok (PKCS12_SAFEBAG_get0_safes (bag)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every key derivation the file asks for, before any is made: the MAC's, each encrypted
+ * part's and each encrypted key's. The password is needed to look inside encrypted parts
+ * (their own rounds are checked before they are decrypted); a wrong one is left for
+ * PKCS12_parse to report. */
+static gboolean
+pkcs12_work_is_sane (PKCS12 *p12, const char *password)
+{
+  STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes (p12);
+  gboolean ok = TRUE;
+
+  for (int i = 0; ok && safes != NULL && i < sk_PKCS7_num (safes); i++)
+    {
+      PKCS7 *p7 = sk_PKCS7_value (safes, i);
+      STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+      int nid = OBJ_obj2nid (p7->type);
+
+      if (nid == NID_pkcs7_data)
+        bags = PKCS12_unpack_p7data (p7);
+      else if (nid == NID_pkcs7_encrypted)
+        {
+          if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL
+              || p7->d.encrypted->enc_data->algorithm == NULL)
+            continue;
+          if (pbe_rounds (p7->d.encrypted->enc_data->algorithm) > MAX_PFX_ITERATIONS)
+            ok = FALSE;
+          else
+            bags = PKCS12_unpack_p7encdata (p7, password, -1);
+        }
+      if (ok && !bags_rounds_ok (bags))
+        ok = FALSE;
+      sk_PKCS12_SAFEBAG_pop_free (bags, PKCS12_SAFEBAG_free);
+    }
+  sk_PKCS7_pop_free (safes, PKCS7_free);
+  ERR_clear_error ();
+  return ok;
+}
 
 static void
 free_x509_stack (STACK_OF(X509) *sk)
@@ -85,15 +211,11 @@ _cc_server_build_chain (CcServer      *server,
 }
 
 static PKCS12 *
-read_pkcs12 (const char *file, GError **error)
+parse_pkcs12 (const char *file, const void *data, gsize len, GError **error)
 {
-  char *data = NULL;
-  gsize len;
   g_autoptr(BIO) bio = NULL;
   PKCS12 *p12;
 
-  if (!_cc_read_file (file, &data, &len, error))
-    return NULL;
   bio = BIO_new_mem_buf (data, len);
   p12 = d2i_PKCS12_bio (bio, NULL);
   if (p12 == NULL)
@@ -107,7 +229,6 @@ read_pkcs12 (const char *file, GError **error)
           p12 = d2i_PKCS12_bio (b2, NULL);
         }
     }
-  g_free (data);
   if (p12 == NULL)
     {
       ERR_clear_error ();
@@ -119,26 +240,20 @@ read_pkcs12 (const char *file, GError **error)
 }
 
 gboolean
-cc_import_pfx (CcServer    *server,
-               const char  *file,
-               const char  *password,
-               gboolean     exportable,
-               CcReport    *report,
-               GError     **error)
+_cc_pfx_parse (const char       *file,
+               const void       *data,
+               gsize             len,
+               const char       *password,
+               EVP_PKEY        **key_out,
+               X509            **x509_out,
+               STACK_OF(X509)  **chain_out,
+               GError          **error)
 {
-  g_autoptr(PKCS12) p12 = read_pkcs12 (file, error);
+  g_autoptr(PKCS12) p12 = parse_pkcs12 (file, data, len, error);
   g_autoptr(EVP_PKEY) key = NULL;
   g_autoptr(X509) x509 = NULL;
   STACK_OF(X509) *ca = NULL;
-  g_autoptr(CcCertificate) leaf = NULL;
-  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GBytes) key_pem = NULL;
-  CcDeployment *deployment = _cc_server_get_deployment (server);
   const ASN1_INTEGER *iter = NULL;
-  const char *fqdn = cc_server_get_fqdn (server);
-  g_autoptr(CcUndo) undo = _cc_undo_new ();
-  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
-  char *friendly;
 
   if (p12 == NULL)
     return FALSE;
@@ -161,6 +276,13 @@ cc_import_pfx (CcServer    *server,
           return FALSE;
         }
     }
+  if (!pkcs12_work_is_sane (p12, password))
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("“%s” asks for far more key-derivation work than any real .pfx; it was "
+                     "refused. Export it again with the usual settings"), file);
+      return FALSE;
+    }
   if (!PKCS12_parse (p12, password, &key, &x509, &ca))
     {
       _cc_set_openssl_error (error, CC_ERROR_BAD_CERTIFICATE,
@@ -177,6 +299,46 @@ cc_import_pfx (CcServer    *server,
                    file);
       return FALSE;
     }
+  if (X509_check_private_key (x509, key) != 1)
+    {
+      ERR_clear_error ();
+      if (ca != NULL)
+        free_x509_stack (ca);
+      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
+                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
+      return FALSE;
+    }
+  *key_out = g_steal_pointer (&key);
+  *x509_out = g_steal_pointer (&x509);
+  *chain_out = ca;
+  return TRUE;
+}
+
+gboolean
+cc_import_pfx (CcServer    *server,
+               const char  *file,
+               const char  *password,
+               gboolean     exportable,
+               CcReport    *report,
+               GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(X509) x509 = NULL;
+  STACK_OF(X509) *ca = NULL;
+  g_autoptr(CcCertificate) leaf = NULL;
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) key_pem = NULL;
+  CcDeployment *deployment = _cc_server_get_deployment (server);
+  const char *fqdn = cc_server_get_fqdn (server);
+  g_autoptr(CcUndo) undo = _cc_undo_new ();
+  CcStore *personal = cc_server_get_store (server, CC_STORE_PERSONAL);
+  char *friendly;
+
+  if (!_cc_read_file (file, &data, &len, error)
+      || !_cc_pfx_parse (file, data, len, password, &key, &x509, &ca, error))
+    return FALSE;
   for (int i = 0; ca && i < sk_X509_num (ca); i++)
     {
       CcCertificate *c = _cc_certificate_new_from_x509 (sk_X509_value (ca, i), NULL);
@@ -185,13 +347,6 @@ cc_import_pfx (CcServer    *server,
     }
   if (ca != NULL)
     free_x509_stack (ca);
-  if (X509_check_private_key (x509, key) != 1)
-    {
-      ERR_clear_error ();
-      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
-                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
-      return FALSE;
-    }
   leaf = _cc_certificate_new_from_x509 (x509, error);
   key_pem = _cc_key_to_pem (key);
   if (leaf == NULL || key_pem == NULL)

@@ -407,9 +407,12 @@ static JsonObject *
 read_request_meta (const char *path)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *data = NULL;
+  gsize len;
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, NULL))
+  if (!_cc_read_file (path, &data, &len, NULL)
+      || !json_parser_load_from_data (parser, data, len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   return root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;

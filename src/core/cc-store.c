@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <openssl/crypto.h>
+
 #include "cc-core-private.h"
 
 struct _CcStore
@@ -498,6 +500,10 @@ many_job_run (gpointer data, gpointer user_data)
   ManyJob *job = data;
   job->result = load_folder (job->deployment, job->store->path, job->store->kind, job->cancellable,
                              &job->error);
+  /* the thread goes back to GLib's pool, which may end it while the process exits: its
+   * OpenSSL error queue is freed now rather than by a thread-exit handler that may not get
+   * to run (LeakSanitizer caught the 904 bytes of it, one run in ten) */
+  OPENSSL_thread_stop ();
 }
 
 gboolean

@@ -1,0 +1,769 @@
+/* test-hostile.c: input made to hurt: files over the size limit for every kind the core
+ * reads, devices and pipes given as files, .pfx files asking for absurd key-derivation
+ * work (MAC, encrypted key, encrypted part), names from certificates that look like paths,
+ * and the write lock between two processes (and one left behind by a dead one). Each is
+ * refused with one clear message naming the file, before any parsing, and changes
+ * nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+
+#include "certconsole-core.h"
+#include "cc-test-pki.h"
+
+#define EDGE01 "edge01.contoso.com"
+#define FE01 "fe01.contoso.com"
+#define PASSWORD "hostile"
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  CcDeployment *d;
+  CcTestPki *pki;
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = cc_test_make_tmpdir ();
+  f->path = g_build_filename (f->dir, "deployment", NULL);
+  f->d = cc_deployment_create (f->path, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  f->pki = cc_test_pki_new ();
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->d);
+  cc_test_pki_free (f->pki);
+  cc_test_rmrf (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static char *
+tmp_file (Fixture *f, const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+/* A file of size bytes: a valid PEM certificate, then spaces (as a file could be padded
+ * to slip past a check made on its start). */
+static char *
+big_file (Fixture *f, const char *name, gsize size)
+{
+  g_autofree char *pem = cc_test_pki_issue (f->pki, &(CcTestCertOptions) { .common_name = "big" },
+                                            NULL);
+  char *path = tmp_file (f, name);
+  FILE *fp = fopen (path, "w");
+  gsize len = strlen (pem);
+
+  g_assert_nonnull (fp);
+  fwrite (pem, 1, len, fp);
+  g_assert_cmpint (fseeko (fp, (off_t) size - 1, SEEK_SET), ==, 0);
+  fputc (' ', fp);
+  fclose (fp);
+  return path;
+}
+
+static void
+assert_refused (const GError *error, const char *file, const char *what)
+{
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", what, error->message);
+  g_assert_nonnull (strstr (error->message, file));
+  g_assert_null (strchr (error->message, '\n'));
+}
+
+static void
+test_size_limits (Fixture *f, gconstpointer data)
+{
+  g_autofree char *just_over = big_file (f, "over.pem", 16 * 1024 * 1024 + 1);
+  g_autofree char *at_limit = big_file (f, "at-limit.pem", 16 * 1024 * 1024);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (f->d);
+  g_autoptr(GPtrArray) certs = NULL;
+  g_autoptr(GError) error = NULL;
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  gint64 start;
+
+  /* the limit itself is allowed: a bundle of many certificates can be large */
+  certs = cc_read_certificates_file (at_limit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (certs->len, ==, 1);
+
+  before = cc_test_snapshot_tree (f->path);
+  start = g_get_monotonic_time ();
+  g_assert_null (cc_read_certificates_file (just_over, &error));
+  g_assert_error (error, CC_ERROR, CC_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "16 MiB"));
+  assert_refused (error, just_over, "certificate file");
+  g_clear_error (&error);
+  g_assert_false (cc_import_chain (f->d, servers, just_over, NULL, &error));
+  assert_refused (error, just_over, "chain");
+  g_clear_error (&error);
+  g_assert_false (cc_import_pfx (edge, just_over, PASSWORD, FALSE, NULL, &error));
+  assert_refused (error, just_over, ".pfx");
+  g_clear_error (&error);
+  g_assert_false (cc_request_process (edge, just_over, NULL, &error));
+  assert_refused (error, just_over, "answer");
+  g_clear_error (&error);
+  /* refused from the size alone, not after reading 16 MiB five times */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* deployment.json and a certificate in a store, grown past the limit */
+  {
+    g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+    g_autoptr(CcDeployment) d = NULL;
+    int fd = g_open (json, O_WRONLY, 0);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, 16 * 1024 * 1024 + 1), ==, 0);
+    close (fd);
+    d = cc_deployment_open (f->path, NULL, &error);
+    g_assert_null (d);
+    assert_refused (error, json, "deployment.json");
+    g_clear_error (&error);
+  }
+  {
+    CcStore *roots = cc_server_get_store (edge, CC_STORE_TRUSTED_ROOT);
+    g_autoptr(CcStoreEntry) entry = NULL;
+    g_autofree char *file = NULL;
+    const char * const *problems;
+    int fd;
+
+    g_assert_true (cc_store_load (roots, NULL, &error));
+    entry = g_list_model_get_item (G_LIST_MODEL (roots), 0);
+    file = g_strdup_printf ("%s/%s.pem", cc_store_get_path (roots), cc_store_entry_get_id (entry));
+    fd = g_open (file, O_WRONLY | O_APPEND, 0);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, 17 * 1024 * 1024), ==, 0);
+    close (fd);
+    g_assert_true (cc_store_load (roots, NULL, &error));
+    g_assert_no_error (error);
+    /* the store still loads; that file is reported, not parsed */
+    problems = cc_store_get_problems (roots);
+    g_assert_nonnull (problems);
+    g_assert_nonnull (problems[0]);
+    g_assert_nonnull (strstr (problems[0], file));
+    g_assert_nonnull (strstr (problems[0], "16 MiB"));
+  }
+}
+
+static void
+test_not_files (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fifo = tmp_file (f, "answer.fifo");
+  g_autofree char *folder = tmp_file (f, "folder.pem");
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+  const char *devices[] = { "/dev/zero", "/dev/urandom", "/dev/null" };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  /* a pipe nobody writes to would block for ever; a device would never end */
+  g_assert_null (cc_read_certificates_file (fifo, &error));
+  assert_refused (error, fifo, "pipe");
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    {
+      g_assert_false (cc_import_pfx (edge, devices[i], PASSWORD, FALSE, NULL, &error));
+      assert_refused (error, devices[i], "device");
+      g_clear_error (&error);
+      g_assert_false (cc_request_process (edge, devices[i], NULL, &error));
+      assert_refused (error, devices[i], "device");
+      g_clear_error (&error);
+    }
+  g_assert_null (cc_read_certificates_file (folder, &error));
+  assert_refused (error, folder, "folder");
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* ---- .pfx files asking for absurd work ---- */
+
+static X509 *
+x509_of (const char *pem)
+{
+  BIO *bio = BIO_new_mem_buf (pem, -1);
+  X509 *x = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  return x;
+}
+
+static EVP_PKEY *
+key_of (const char *pem)
+{
+  BIO *bio = BIO_new_mem_buf (pem, -1);
+  EVP_PKEY *k = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  return k;
+}
+
+/* the parameters of a PBES2 (AES-256-CBC, PBKDF2) asking for rounds, or of scrypt with
+ * cost n; nothing is derived to make them */
+static void
+set_rounds (X509_ALGOR *alg, int rounds, guint64 scrypt_n)
+{
+  unsigned char salt[8];
+  X509_ALGOR *evil;
+
+  RAND_bytes (salt, sizeof salt);
+  if (scrypt_n > 0)
+    {
+      /* OpenSSL will not even write an scrypt cost above its memory limit: made with a
+       * small one, then raised */
+      PBE2PARAM *pbe2;
+      SCRYPT_PARAMS *sp;
+
+      evil = PKCS5_pbe2_set_scrypt (EVP_aes_256_cbc (), salt, sizeof salt, NULL, 1024, 8, 1);
+      g_assert_nonnull (evil);
+      pbe2 = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (PBE2PARAM), evil->parameter);
+      sp = ASN1_TYPE_unpack_sequence (ASN1_ITEM_rptr (SCRYPT_PARAMS), pbe2->keyfunc->parameter);
+      g_assert_true (ASN1_INTEGER_set_uint64 (sp->costParameter, scrypt_n));
+      g_assert_nonnull (ASN1_TYPE_pack_sequence (ASN1_ITEM_rptr (SCRYPT_PARAMS), sp,
+                                                 &pbe2->keyfunc->parameter));
+      g_assert_nonnull (ASN1_TYPE_pack_sequence (ASN1_ITEM_rptr (PBE2PARAM), pbe2,
+                                                 &evil->parameter));
+      SCRYPT_PARAMS_free (sp);
+      PBE2PARAM_free (pbe2);
+    }
+  else
+    evil = PKCS5_pbe2_set_iv (EVP_aes_256_cbc (), rounds, salt, sizeof salt, NULL,
+                              NID_hmacWithSHA256);
+  g_assert_nonnull (evil);
+  /* evil's fields move into alg, whose own go */
+  ASN1_OBJECT_free (alg->algorithm);
+  ASN1_TYPE_free (alg->parameter);
+  alg->algorithm = evil->algorithm;
+  alg->parameter = evil->parameter;
+  evil->algorithm = NULL;
+  evil->parameter = NULL;
+  X509_ALGOR_free (evil);
+}
+
+typedef enum { EVIL_MAC, EVIL_KEY, EVIL_PART, EVIL_SCRYPT } Evil;
+
+/* A .pfx of a fresh certificate and key (made with 2,048 rounds everywhere), then
+ * rewritten to ask for a huge number of rounds at one place, with a valid MAC on top. */
+static char *
+evil_pfx (Fixture *f, const char *name, Evil evil)
+{
+  g_autofree char *key_pem = NULL;
+  g_autofree char *pem = cc_test_pki_issue (f->pki, &(CcTestCertOptions) { .common_name = "evil" },
+                                            &key_pem);
+  X509 *x = x509_of (pem);
+  EVP_PKEY *k = key_of (key_pem);
+  PKCS12 *p12 = PKCS12_create (PASSWORD, "evil", k, x, NULL, NID_aes_256_cbc, NID_aes_256_cbc,
+                               2048, 2048, 0);
+  STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes (p12);
+  STACK_OF(PKCS7) *rebuilt = sk_PKCS7_new_null ();
+  PKCS12 *out;
+  char *path = tmp_file (f, name);
+  BIO *bio;
+
+  g_assert_nonnull (safes);
+  for (int i = 0; i < sk_PKCS7_num (safes); i++)
+    {
+      PKCS7 *p7 = sk_PKCS7_value (safes, i);
+
+      if (OBJ_obj2nid (p7->type) == NID_pkcs7_data && (evil == EVIL_KEY || evil == EVIL_SCRYPT))
+        {
+          STACK_OF(PKCS12_SAFEBAG) *bags = PKCS12_unpack_p7data (p7);
+          for (int j = 0; j < sk_PKCS12_SAFEBAG_num (bags); j++)
+            {
+              PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value (bags, j);
+              if (PKCS12_SAFEBAG_get_nid (bag) == NID_pkcs8ShroudedKeyBag)
+                {
+                  X509_ALGOR *alg = NULL;
+                  X509_SIG_getm ((X509_SIG *) PKCS12_SAFEBAG_get0_pkcs8 (bag), &alg, NULL);
+                  set_rounds (alg, G_MAXINT32, evil == EVIL_SCRYPT ? (1ull << 40) : 0);
+                }
+            }
+          sk_PKCS7_push (rebuilt, PKCS12_pack_p7data (bags));
+          sk_PKCS12_SAFEBAG_pop_free (bags, PKCS12_SAFEBAG_free);
+          PKCS7_free (p7);
+        }
+      else
+        {
+          if (OBJ_obj2nid (p7->type) == NID_pkcs7_encrypted && evil == EVIL_PART)
+            set_rounds (p7->d.encrypted->enc_data->algorithm, G_MAXINT32, 0);
+          sk_PKCS7_push (rebuilt, p7);
+        }
+    }
+  sk_PKCS7_free (safes);
+  out = PKCS12_init (NID_pkcs7_data);
+  g_assert_true (PKCS12_pack_authsafes (out, rebuilt));
+  sk_PKCS7_pop_free (rebuilt, PKCS7_free);
+  g_assert_true (PKCS12_set_mac (out, PASSWORD, -1, NULL, 0, evil == EVIL_MAC ? 2 : 2048,
+                                 EVP_sha256 ()));
+  if (evil == EVIL_MAC)
+    {
+      /* a MAC made with two rounds, then claiming two billion: computing it is what hangs */
+      const ASN1_INTEGER *iter = NULL;
+      PKCS12_get0_mac (NULL, NULL, NULL, &iter, out);
+      g_assert_true (ASN1_INTEGER_set ((ASN1_INTEGER *) iter, G_MAXINT32));
+    }
+  bio = BIO_new_file (path, "wb");
+  g_assert_true (i2d_PKCS12_bio (bio, out));
+  BIO_free (bio);
+  PKCS12_free (out);
+  PKCS12_free (p12);
+  X509_free (x);
+  EVP_PKEY_free (k);
+  return path;
+}
+
+static void
+test_pfx_work (Fixture *f, gconstpointer data)
+{
+  static const struct { Evil evil; const char *name; } cases[] = {
+    { EVIL_MAC, "mac.pfx" },
+    { EVIL_KEY, "key.pfx" },
+    { EVIL_PART, "part.pfx" },
+    { EVIL_SCRYPT, "scrypt.pfx" },
+  };
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *file = evil_pfx (f, cases[i].name, cases[i].evil);
+      g_autofree char *after = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      g_assert_false (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
+      /* refused at once, not after two billion rounds */
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+      g_assert_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE);
+      assert_refused (error, file, cases[i].name);
+      g_assert_nonnull (strstr (error->message, "refused"));
+      after = cc_test_snapshot_tree (f->path);
+      g_assert_cmpstr (before, ==, after);
+    }
+
+  /* and the same file made the usual way goes in: the check is not refusing everything */
+  {
+    g_autofree char *key_pem = NULL;
+    g_autofree char *pem = cc_test_pki_issue (f->pki,
+                                              &(CcTestCertOptions) { .common_name = "fine" },
+                                              &key_pem);
+    X509 *x = x509_of (pem);
+    EVP_PKEY *k = key_of (key_pem);
+    PKCS12 *p12 = PKCS12_create (PASSWORD, "fine", k, x, NULL, NID_aes_256_cbc,
+                                 NID_aes_256_cbc, 100000, 100000, 0);
+    g_autofree char *file = tmp_file (f, "fine.pfx");
+    BIO *bio = BIO_new_file (file, "wb");
+    g_autoptr(GError) error = NULL;
+
+    i2d_PKCS12_bio (bio, p12);
+    BIO_free (bio);
+    PKCS12_free (p12);
+    X509_free (x);
+    EVP_PKEY_free (k);
+    g_assert_true (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* ---- names that look like paths ---- */
+
+static void
+test_names_are_not_paths (Fixture *f, gconstpointer data)
+{
+  /* a certificate whose names, and a .pfx whose friendly name, look like paths out of the
+   * store: the files it becomes are named by its thumbprint, inside the store */
+  static const char * const sans[] = { "../../../etc/passwd", NULL };
+  g_autofree char *key_pem = NULL;
+  g_autofree char *pem = cc_test_pki_issue (f->pki,
+                                            &(CcTestCertOptions) { .common_name = "../../escape",
+                                                                   .sans = sans },
+                                            &key_pem);
+  g_autofree char *tp = cc_test_pem_thumbprint (pem);
+  X509 *x = x509_of (pem);
+  EVP_PKEY *k = key_of (key_pem);
+  PKCS12 *p12 = PKCS12_create (PASSWORD, "../../../../tmp/evil", k, x, NULL, NID_aes_256_cbc,
+                               NID_aes_256_cbc, 2048, 2048, 0);
+  g_autofree char *file = tmp_file (f, "escape.pfx");
+  g_autofree char *escape = g_build_filename (f->dir, "escape", NULL);
+  BIO *bio = BIO_new_file (file, "wb");
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  CcStore *personal = cc_server_get_store (edge, CC_STORE_PERSONAL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  i2d_PKCS12_bio (bio, p12);
+  BIO_free (bio);
+  PKCS12_free (p12);
+  X509_free (x);
+  EVP_PKEY_free (k);
+
+  before = cc_test_snapshot_tree (f->dir);
+  g_assert_true (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (escape, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test ("/tmp/evil", G_FILE_TEST_EXISTS));
+  after = cc_test_snapshot_tree (f->dir);
+  /* every new file is in edge01's Personal store and named by the thumbprint */
+  lines = g_strsplit (after, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && strstr (before, lines[i]) == NULL)
+      {
+        g_autofree char *expect = g_strdup_printf ("deployment/servers/%s/personal/%s.", EDGE01,
+                                                   tp);
+        if (!g_str_has_prefix (lines[i], expect)
+            && !g_str_has_prefix (lines[i], "deployment/audit.log"))
+          g_error ("unexpected file after the import: %s", lines[i]);
+      }
+  {
+    CcStoreEntry *entry = cc_store_lookup_id (personal, tp);
+    g_assert_nonnull (entry);
+    /* the name is kept as a name */
+    g_assert_cmpstr (cc_store_entry_get_friendly_name (entry), ==, "../../../../tmp/evil");
+  }
+  listing = g_strdup_printf ("%s/%s.pem", cc_store_get_path (personal), tp);
+  g_assert_true (g_file_test (listing, G_FILE_TEST_IS_REGULAR));
+}
+
+/* ---- the write lock ---- */
+
+static void
+test_lock_two_processes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLock) lock = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *lock_file = g_build_filename (f->path, "deployment.lock", NULL);
+  g_autofree char *pid = g_strdup_printf ("(pid %d)", (int) getpid ());
+  g_autofree char *roots = tmp_file (f, "roots.pem");
+  const char *certctl = g_getenv ("CERTCTL");
+  int status = 0;
+
+  g_assert_nonnull (certctl);
+  g_assert_true (g_file_set_contents (roots, cc_test_pki_get_root_pem (f->pki), -1, NULL));
+  g_set_prgname ("test-hostile");
+  lock = cc_lock_acquire (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (lock_file, G_FILE_TEST_IS_REGULAR));
+
+  /* another process that writes is refused, naming the holder; one that reads is not
+   * held up */
+  before = cc_test_snapshot_tree (f->path);
+  {
+    const char *argv[] = { certctl, "--deployment", f->path, "import", "chain", "--all", roots,
+                           NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, &err, &status, &error));
+    g_assert_no_error (error);
+    g_test_message ("%s", err);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+    g_assert_nonnull (strstr (err, "is being changed by test-hostile"));
+    g_assert_nonnull (strstr (err, pid));
+    g_assert_nonnull (strstr (err, " since "));
+    g_assert_nonnull (strstr (err, "try again when it has finished"));
+    g_assert_nonnull (strstr (err, f->path));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { certctl, "--deployment", f->path, "list", "servers", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  }
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  g_clear_pointer (&lock, cc_lock_release);
+  g_assert_false (g_file_test (lock_file, G_FILE_TEST_EXISTS));
+
+  /* released: the same command now goes through */
+  {
+    const char *argv[] = { certctl, "--deployment", f->path, "import", "chain", "--all", roots,
+                           NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  }
+}
+
+static gpointer
+take_lock_thread (gpointer data)
+{
+  const char *path = data;
+  CcLock *lock = cc_lock_acquire (path, NULL);
+  g_assert_nonnull (lock);
+  cc_lock_release (lock);
+  return GINT_TO_POINTER (1);
+}
+
+static void
+test_lock_same_process (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  CcLock *lock = cc_lock_acquire (f->path, &error);
+  GThread *thread;
+
+  g_assert_no_error (error);
+  /* the console's jobs run in threads: the second waits for the first, it is not refused */
+  thread = g_thread_new ("second writer", take_lock_thread, f->path);
+  g_usleep (100 * 1000);
+  cc_lock_release (lock);
+  g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (thread)), ==, 1);
+}
+
+static void
+test_lock_stale (Fixture *f, gconstpointer data)
+{
+  g_autofree char *lock_file = g_build_filename (f->path, "deployment.lock", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcLock) lock = NULL;
+  g_autofree char *dead = NULL;
+  g_autofree char *alive = g_strdup_printf ("\t%d\t", (int) getpid ());
+  pid_t child;
+  int status;
+
+  /* a certctl killed while it held the lock: its file stays, naming a dead process */
+  child = fork ();
+  if (child == 0)
+    {
+      CcLock *held = cc_lock_acquire (f->path, NULL);
+      (void) held;
+      kill (getpid (), SIGKILL);
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  dead = g_strdup_printf ("\t%d\t", (int) child);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_true (g_file_get_contents (lock_file, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, dead));
+
+  /* the next writer takes it over, and says it is its own */
+  lock = cc_lock_acquire (f->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (lock_file, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, alive));
+  g_clear_pointer (&lock, cc_lock_release);
+
+  /* a lock file with rubbish in it, held by nobody, is taken over too */
+  g_assert_true (g_file_set_contents (lock_file, "\x01\xff garbage", -1, NULL));
+  lock = cc_lock_acquire (f->path, &error);
+  g_assert_no_error (error);
+}
+
+/* the console's writing jobs: refused while another process holds the lock, taken back
+ * whole when they fail */
+
+typedef struct
+{
+  const char *site;
+  gboolean fail;
+  gboolean ran;
+} SiteJob;
+
+static gpointer
+add_site_work (CcDeployment *worker, gpointer data, GCancellable *cancellable, GError **error)
+{
+  SiteJob *job = data;
+
+  job->ran = TRUE;
+  if (cc_deployment_add_site (worker, job->site, error) == NULL)
+    return NULL;
+  if (job->fail)
+    {
+      g_set_error (error, CC_ERROR, CC_ERROR_FAILED, "failing after the change, on purpose");
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
+}
+
+typedef struct
+{
+  GError *error;
+  gboolean done;
+} Wait;
+
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  cc_deployment_run_finish (CC_DEPLOYMENT (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static GError *
+run_site_job (Fixture *f, SiteJob *job)
+{
+  Wait wait = { NULL, FALSE };
+
+  cc_deployment_run_write_async (f->d, add_site_work, job, NULL, NULL, NULL, job_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  return wait.error;
+}
+
+static void
+test_console_jobs (Fixture *f, gconstpointer data)
+{
+  g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  int ready[2], release[2];
+  char byte = 0;
+  pid_t child;
+  int status;
+
+  /* another program (a child of ours) holds the lock until we close its pipe */
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (release), ==, 0);
+  child = fork ();
+  if (child == 0)
+    {
+      CcLock *held;
+
+      close (ready[0]);
+      close (release[1]);
+      g_set_prgname ("certctl");
+      held = cc_lock_acquire (f->path, NULL);
+      if (held == NULL || write (ready[1], "x", 1) != 1)
+        _exit (1);
+      while (read (release[0], &byte, 1) > 0)
+        ;
+      cc_lock_release (held);
+      _exit (0);
+    }
+  close (ready[1]);
+  close (release[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+  {
+    SiteJob job = { "Locked out" };
+    g_autoptr(GError) error = run_site_job (f, &job);
+    g_autofree char *holder = g_strdup_printf ("certctl (pid %d)", (int) child);
+
+    g_assert_error (error, CC_ERROR, CC_ERROR_LOCKED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, holder));
+    g_assert_false (job.ran);
+  }
+  close (release[1]);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* a job that fails after its change: the change is taken back */
+  {
+    SiteJob job = { "Half done", TRUE };
+    g_autoptr(GError) error = run_site_job (f, &job);
+
+    g_assert_error (error, CC_ERROR, CC_ERROR_FAILED);
+    g_assert_true (job.ran);
+    g_clear_pointer (&after, g_free);
+    after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* and one that succeeds keeps it, leaving no lock or journal behind */
+  {
+    SiteJob job = { "Done" };
+    g_autoptr(GError) error = run_site_job (f, &job);
+    g_autofree char *lock_file = g_build_filename (f->path, "deployment.lock", NULL);
+    g_autofree char *journal = g_build_filename (f->path, "deployment.journal", NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\"Done\""));
+    g_assert_false (g_file_test (lock_file, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* a journal left by a writer killed while it appended to it: the complete lines are
+ * replayed by the next program to open the deployment, the torn one is not (its path, cut
+ * short, could name another file) */
+static void
+test_journal_torn_line (Fixture *f, gconstpointer data)
+{
+  g_autofree char *journal = g_build_filename (f->path, "deployment.journal", NULL);
+  g_autofree char *made = g_build_filename (f->path, "servers", EDGE01, "personal",
+                                            ZEROS ".pem", NULL);
+  g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+  g_autofree char *text = g_strdup_printf ("c\tservers/%s/personal/%s.pem\nc\tdeployment.js",
+                                           EDGE01, ZEROS);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = NULL;
+
+  before = cc_test_snapshot_tree (f->path);
+  g_assert_true (g_file_set_contents (made, "half made", -1, NULL));
+  g_assert_true (g_file_set_contents (journal, text, -1, NULL));
+  /* "deployment.js" is not a file here; make one, so that a replay of the torn line would
+   * be seen removing it */
+  {
+    g_autofree char *js = g_build_filename (f->path, "deployment.js", NULL);
+    g_assert_true (g_file_set_contents (js, "x", -1, NULL));
+    d = cc_deployment_open (f->path, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (js, G_FILE_TEST_EXISTS));
+    g_unlink (js);
+  }
+  g_assert_false (g_file_test (made, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (json, G_FILE_TEST_EXISTS));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  cc_core_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/hostile/size-limits", test_size_limits);
+  ADD ("/hostile/not-files", test_not_files);
+  ADD ("/hostile/pfx-work", test_pfx_work);
+  ADD ("/hostile/names-are-not-paths", test_names_are_not_paths);
+  ADD ("/hostile/lock-two-processes", test_lock_two_processes);
+  ADD ("/hostile/lock-same-process", test_lock_same_process);
+  ADD ("/hostile/lock-stale", test_lock_stale);
+  ADD ("/hostile/console-jobs", test_console_jobs);
+  ADD ("/hostile/journal-torn-line", test_journal_torn_line);
+#undef ADD
+  return g_test_run ();
+}
