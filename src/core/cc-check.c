@@ -291,7 +291,7 @@ cc_authority_create_lab (CcDeployment *deployment, const char *name, GError **er
       return NULL;
     }
   lab = _cc_lab_ca_new (name, NULL, error);
-  if (lab == NULL || !_cc_lab_ca_save (lab, dir, error))
+  if (lab == NULL || !_cc_lab_ca_save (deployment, lab, dir, error))
     return NULL;
   root = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (lab), error);
   issuing = root ? _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error) : NULL;
@@ -328,7 +328,7 @@ cc_authority_write_chain (CcDeployment *deployment, const char *name, const char
       return FALSE;
     }
   dir = _cc_lab_ca_dup_dir (deployment, name);
-  lab = _cc_lab_ca_load (dir, error);
+  lab = _cc_lab_ca_load (deployment, dir, error);
   if (lab == NULL)
     return FALSE;
   if ((c = _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error)) == NULL)
