@@ -3,7 +3,9 @@
  * on-disk format checked with OpenSSL independently of the core, an interrupted change
  * rolled back and forward when the deployment is opened, and certctl killed with SIGKILL
  * at hundreds of points during `passphrase set|change|remove`: after each kill every key
- * opens with the old or the new passphrase and matches its certificate. */
+ * opens with the old or the new passphrase and matches its certificate. Also: `check`
+ * reports key files and folders with looser modes, and a key not marked exportable leaves
+ * by no path (export .pfx, export of the certificate, distribute outside its pool). */
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -19,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
+#include <openssl/core_names.h>
 #include <openssl/x509.h>
 
 #include "certconsole-core.h"
@@ -28,6 +31,9 @@
 #define PASS_B "Tr0ub4dor&3 but longer"
 #define EDGE01 "edge01.contoso.com"
 #define CWA01 "cwa01.contoso.com"
+#define EDGE02 "edge02.contoso.com"
+#define FE01 "fe01.contoso.com"
+#define EDGE_POOL "edgepool.contoso.com"
 
 typedef struct
 {
@@ -1141,6 +1147,221 @@ test_kill (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_untouched, >, 0);
 }
 
+/* ---- modes ---- */
+
+static void
+test_check_modes (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *tp = first_personal_key (f, EDGE01);
+  g_autofree char *personal = g_build_filename (f->path, "servers", EDGE01, "personal", NULL);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", personal, tp);
+  g_autofree char *assigned = g_build_filename (f->path, "servers", FE01, "assigned", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(CcCheckResult) result = NULL;
+  guint n_mode_errors = 0;
+
+  /* what the console writes is right */
+  assert_mode (personal, 0700);
+  assert_mode (key, 0600);
+  certctl (&run, f, "check", "--all");
+  assert_ok (&run);
+
+  g_assert_cmpint (g_chmod (key, 0640), ==, 0);
+  g_assert_cmpint (g_chmod (personal, 0750), ==, 0);
+  g_assert_cmpint (g_chmod (assigned, 0755), ==, 0);
+  before = cc_test_snapshot_tree (f->path);
+  certctl (&run, f, "check", "--all");
+  g_assert_cmpint (run.status, ==, 3);
+  {
+    g_autofree char *want_key = g_strdup_printf ("run `chmod 600 '%s'`", key);
+    g_autofree char *want_dir = g_strdup_printf ("run `chmod 700 '%s'`", personal);
+    g_autofree char *want_assigned = g_strdup_printf ("run `chmod 700 '%s'`", assigned);
+    g_assert_nonnull (strstr (run.out, want_key));
+    g_assert_nonnull (strstr (run.out, "(mode 0640)"));
+    g_assert_nonnull (strstr (run.out, want_dir));
+    g_assert_nonnull (strstr (run.out, want_assigned));
+  }
+  g_assert_nonnull (strstr (run.out, "2 errors"));
+  /* check only reads */
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* in the core: an error on that server, not a warning */
+  reopen (f);
+  servers = cc_deployment_list_servers (f->d);
+  result = cc_check (f->d, servers, 30, 30, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < result->items->len; i++)
+    {
+      CcCheckItem *item = g_ptr_array_index (result->items, i);
+      if ((int) item->iface == -1
+          && (g_str_equal (cc_server_get_fqdn (item->server), EDGE01)
+              || g_str_equal (cc_server_get_fqdn (item->server), FE01)))
+        {
+          g_assert_cmpint (item->status, ==, CC_STATUS_ERROR);
+          n_mode_errors++;
+        }
+    }
+  g_assert_cmpuint (n_mode_errors, ==, 2);
+
+  /* done as told: clean again */
+  g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+  g_assert_cmpint (g_chmod (personal, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (assigned, 0700), ==, 0);
+  certctl (&run, f, "check", "--all");
+  assert_ok (&run);
+}
+
+/* ---- not exportable ---- */
+
+/* the private part of a key (EC scalar or RSA d) as bytes, to look for in what leaves */
+static GBytes *
+private_part (const char *key_path, const char *password)
+{
+  g_autofree char *text = read_text (key_path);
+  BIO *bio = BIO_new_mem_buf (text, -1);
+  EVP_PKEY *key = PEM_read_bio_PrivateKey (bio, NULL, NULL, (void *) (password ? password : ""));
+  BIGNUM *bn = NULL;
+  guchar *buf;
+  int len;
+
+  g_assert_nonnull (key);
+  if (!EVP_PKEY_get_bn_param (key, OSSL_PKEY_PARAM_PRIV_KEY, &bn))
+    g_assert_true (EVP_PKEY_get_bn_param (key, OSSL_PKEY_PARAM_RSA_D, &bn));
+  len = BN_num_bytes (bn);
+  buf = g_malloc (len);
+  BN_bn2bin (bn, buf);
+  BN_free (bn);
+  EVP_PKEY_free (key);
+  BIO_free (bio);
+  return g_bytes_new_take (buf, len);
+}
+
+static void
+assert_no_key_in (const char *file, GBytes *secret)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  gsize n = g_bytes_get_size (secret);
+  const guchar *p = g_bytes_get_data (secret, NULL);
+
+  g_assert_true (g_file_get_contents (file, &data, &len, NULL));
+  g_assert_null (g_strstr_len (data, len, "PRIVATE KEY"));
+  for (gsize i = 0; i + n <= len; i++)
+    g_assert_false (memcmp (data + i, p, n) == 0);
+}
+
+static void
+test_not_exportable (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tp = first_personal_key (f, EDGE02);
+  g_autofree char *key02 = g_build_filename (f->path, "servers", EDGE02, "personal", NULL);
+  g_autofree char *pfx = g_build_filename (f->dir, "refused.pfx", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *outside = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) spec = NULL;
+  CcServer *edge02 = cc_deployment_find_server (f->d, EDGE02);
+  CcStore *personal02 = cc_server_get_store (edge02, CC_STORE_PERSONAL);
+  const char *formats[] = { "pem", "der", "p7b" };
+
+  {
+    g_autoptr(CcStoreEntry) e = NULL;
+    g_assert_true (cc_store_load (personal02, NULL, &error));
+    e = g_object_ref (cc_store_lookup_id (personal02, tp));
+    g_assert_true (cc_store_entry_get_has_private_key (e));
+    g_assert_false (cc_store_entry_get_exportable (e));   /* the demo's second Edge Server */
+  }
+  g_assert_true (cc_deployment_set_passphrase (f->d, PASS_A, strlen (PASS_A), NULL, &error));
+  g_assert_no_error (error);
+  doc = read_json (f->path);
+  spec = dup_member (doc, "passphrase");
+  {
+    g_autofree char *k = g_strdup_printf ("%s/%s.key", key02, tp);
+    secret = private_part (k, derive (spec, PASS_A, NULL));
+  }
+
+  /* export pfx: refused, unlocked or not, by the core and by certctl */
+  g_assert_true (cc_deployment_unlock (f->d, PASS_A, strlen (PASS_A), &error));
+  g_assert_false (cc_export_pfx (edge02, tp, pfx, "pfx password", TRUE, FALSE, &error));
+  g_assert_error (error, CC_ERROR, CC_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
+  g_clear_object (&f->d);
+  before = cc_test_snapshot_tree (f->path);
+  certctl (&run, f, "--passphrase-file", f->file_a, "export", "pfx", "--server", EDGE02, tp,
+           "--out", pfx, "--password-file", f->file_b, "--include-chain");
+  assert_failed (&run, "not marked exportable");
+  g_assert_nonnull (strstr (run.err, EDGE02));
+  g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* export cert: the certificate (and chain), never the key, in every format */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/cert.%s", f->dir, formats[i]);
+      certctl (&run, f, "--passphrase-file", f->file_a, "export", "cert", "--server", EDGE02, tp,
+               "--out", out, "--format", formats[i], "--include-chain");
+      if (g_str_equal (formats[i], "der"))
+        certctl (&run, f, "--passphrase-file", f->file_a, "export", "cert", "--server", EDGE02,
+                 tp, "--out", out, "--format", formats[i]);
+      assert_ok (&run);
+      assert_no_key_in (out, secret);
+    }
+
+  /* distribute: the one copy path, to the pool's members only, not exportable there */
+  reopen (f);
+  personal02 = cc_server_get_store (cc_deployment_find_server (f->d, EDGE02), CC_STORE_PERSONAL);
+  g_assert_true (cc_deployment_unlock (f->d, PASS_A, strlen (PASS_A), &error));
+  g_assert_true (cc_store_load (personal02, NULL, &error));
+  g_assert_true (cc_store_remove (personal02, tp, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->d);
+  {
+    g_autofree char *servers = g_build_filename (f->path, "servers", NULL);
+    g_autofree char *s_fe = g_build_filename (servers, FE01, NULL);
+    g_autofree char *s_cwa = g_build_filename (servers, CWA01, NULL);
+    g_autofree char *a = cc_test_snapshot_tree (s_fe);
+    g_autofree char *b = cc_test_snapshot_tree (s_cwa);
+    outside = g_strconcat (a, b, NULL);
+  }
+  certctl (&run, f, "distribute", "--pool", EDGE_POOL, tp);
+  assert_failed (&run, "--passphrase-file");
+  certctl (&run, f, "--passphrase-file", f->file_a, "distribute", "--pool", EDGE_POOL, tp);
+  assert_ok (&run);
+  {
+    g_autofree char *servers = g_build_filename (f->path, "servers", NULL);
+    g_autofree char *s_fe = g_build_filename (servers, FE01, NULL);
+    g_autofree char *s_cwa = g_build_filename (servers, CWA01, NULL);
+    g_autofree char *a = cc_test_snapshot_tree (s_fe);
+    g_autofree char *b = cc_test_snapshot_tree (s_cwa);
+    g_autofree char *now = g_strconcat (a, b, NULL);
+    g_assert_cmpstr (outside, ==, now);
+  }
+  reopen (f);
+  personal02 = cc_server_get_store (cc_deployment_find_server (f->d, EDGE02), CC_STORE_PERSONAL);
+  g_assert_true (cc_store_load (personal02, NULL, &error));
+  g_assert_false (cc_store_entry_get_exportable (cc_store_lookup_id (personal02, tp)));
+  assert_all_keys (f->path, spec, PASS_A, 9);
+  certctl (&run, f, "--passphrase-file", f->file_a, "export", "pfx", "--server", EDGE02, tp,
+           "--out", pfx, "--password-file", f->file_b);
+  assert_failed (&run, "not marked exportable");
+  g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
+  /* and distribute names no server outside the pool: FE01 is not an Edge pool member */
+  certctl (&run, f, "--passphrase-file", f->file_a, "distribute", "--pool", FE01, tp);
+  g_assert_cmpint (run.status, !=, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1153,6 +1374,8 @@ main (int argc, char *argv[])
   g_test_add ("/passphrase/recover", Fixture, NULL, setup, test_recover, teardown);
   g_test_add ("/passphrase/cli", Fixture, NULL, setup, test_cli, teardown);
   g_test_add ("/passphrase/kill", Fixture, NULL, setup, test_kill, teardown);
+  g_test_add ("/keys/check-modes", Fixture, NULL, setup, test_check_modes, teardown);
+  g_test_add ("/keys/not-exportable", Fixture, NULL, setup, test_not_exportable, teardown);
 
   status = g_test_run ();
   g_clear_pointer (&derived_cache, g_hash_table_unref);
