@@ -225,6 +225,13 @@ gboolean   _cc_keyring_load                (CcKeyring    *keyring,
 void       _cc_keyring_write_json          (CcKeyring    *keyring,
                                             JsonBuilder  *builder);
 CcKeyring *_cc_deployment_get_keyring      (CcDeployment *self);
+/* a worker copy of a deployment (cc_deployment_run_async) gets the session's secret when
+ * it has the same passphrase */
+void       _cc_keyring_share               (CcKeyring    *to,
+                                            CcKeyring    *from);
+/* cc_deployment_refresh: the passphrase on disk replaces ours when it changed (locked) */
+void       _cc_keyring_adopt               (CcKeyring    *to,
+                                            CcKeyring    *from);
 /* cc_deployment_open: rolls an interrupted passphrase change back (its new files were not
  * all written) or forward (they were); needs no passphrase */
 gboolean   _cc_deployment_finish_passphrase_change (CcDeployment *self,

@@ -1610,7 +1610,11 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   gpointer result = NULL;
 
   if (worker != NULL)
-    result = run->func (worker, run->data, cancellable, &error);
+    {
+      /* the copy works with the keys the session unlocked */
+      _cc_keyring_share (worker->keyring, CC_DEPLOYMENT (source)->keyring);
+      result = run->func (worker, run->data, cancellable, &error);
+    }
   if (result == NULL && error == NULL)
     g_set_error_literal (&error, CC_ERROR, CC_ERROR_FAILED, _("The operation gave no result"));
   if (error != NULL)
@@ -1688,6 +1692,7 @@ cc_deployment_refresh (CcDeployment *self)
       g_debug ("refresh: %s", error->message);
       return;
     }
+  _cc_keyring_adopt (self->keyring, disk->keyring);
   servers = cc_deployment_list_servers (self);
   for (guint i = 0; i < servers->len; i++)
     {

@@ -168,6 +168,66 @@ _cc_keyring_write_json (CcKeyring *k, JsonBuilder *b)
   g_mutex_unlock (&k->lock);
 }
 
+static char *
+dup_verifier (CcKeyring *k)
+{
+  return k->spec ? g_strdup (json_object_get_string_member (k->spec, "verifier")) : NULL;
+}
+
+void
+_cc_keyring_share (CcKeyring *to, CcKeyring *from)
+{
+  g_autoptr(Secret) copy = NULL;
+  g_autofree char *verifier = NULL;
+
+  g_mutex_lock (&from->lock);
+  if (from->secret != NULL)
+    {
+      copy = secret_new ();
+      memcpy (copy->text, from->secret->text, sizeof copy->text);
+      verifier = dup_verifier (from);
+    }
+  g_mutex_unlock (&from->lock);
+  if (copy == NULL)
+    return;
+  g_mutex_lock (&to->lock);
+  {
+    g_autofree char *mine = dup_verifier (to);
+    /* only the secret of the same passphrase: the file may have changed in between */
+    if (mine != NULL && g_strcmp0 (mine, verifier) == 0 && to->secret == NULL)
+      to->secret = g_steal_pointer (&copy);
+  }
+  g_mutex_unlock (&to->lock);
+}
+
+void
+_cc_keyring_adopt (CcKeyring *to, CcKeyring *from)
+{
+  g_autoptr(JsonObject) spec = NULL;
+  g_autoptr(JsonObject) change = NULL;
+  g_autofree char *theirs = NULL;
+
+  g_mutex_lock (&from->lock);
+  spec = from->spec ? json_object_ref (from->spec) : NULL;
+  change = from->change ? json_object_ref (from->change) : NULL;
+  theirs = dup_verifier (from);
+  g_mutex_unlock (&from->lock);
+
+  g_mutex_lock (&to->lock);
+  {
+    g_autofree char *mine = dup_verifier (to);
+    if (g_strcmp0 (mine, theirs) != 0)
+      {
+        g_clear_pointer (&to->spec, json_object_unref);
+        g_clear_pointer (&to->change, json_object_unref);
+        g_clear_pointer (&to->secret, secret_free);
+        to->spec = g_steal_pointer (&spec);
+        to->change = g_steal_pointer (&change);
+      }
+  }
+  g_mutex_unlock (&to->lock);
+}
+
 /* ---- the KDF ---- */
 
 static void
