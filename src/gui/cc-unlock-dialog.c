@@ -32,8 +32,9 @@ static guint signals[N_SIGNALS];
 static void
 set_running (CcUnlockDialog *self, gboolean running)
 {
+  /* the row stays sensitive (GTK 4.8 warns when a focused entry is made insensitive);
+   * unlock_clicked_cb ignores it while the KDF runs */
   self->running = running;
-  gtk_widget_set_sensitive (self->passphrase_row, !running);
   gtk_widget_set_sensitive (self->unlock_button,
                             !running && *gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row)));
   gtk_spinner_set_spinning (self->spinner, running);
