@@ -1114,8 +1114,12 @@ test_kill (Fixture *f, gconstpointer data)
       else
         {
           gboolean is_a = FALSE, is_b = FALSE;
-          /* one KDF when the verifier is the first guess's */
-          const char *first = state ? state : PASS_A;
+          /* one KDF when the verifier is the first guess's: the target's when the salt is
+           * new (the change went through), else the passphrase it had */
+          gboolean same_salt = spec_before != NULL
+                               && g_str_equal (json_object_get_string_member (spec, "salt"),
+                                               json_object_get_string_member (spec_before, "salt"));
+          const char *first = same_salt ? state : target ? target : PASS_A;
           const char *other = g_str_equal (first, PASS_A) ? PASS_B : PASS_A;
           derive (spec, first, &is_a);
           if (!is_a)
