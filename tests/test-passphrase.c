@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -639,7 +640,27 @@ test_recover (Fixture *f, gconstpointer data)
   change = json_object_new ();
   json_object_set_string_member (change, "phase", "prepare");
   json_object_set_object_member (change, "next", json_object_ref (spec_b));
-  json_object_set_object_member (doc, "passphrase_change", g_steal_pointer (&change));
+  /* a change whose writer is alive (here: this process) is left to it */
+  json_object_set_int_member (change, "pid", getpid ());
+  json_object_set_object_member (doc, "passphrase_change", json_object_ref (change));
+  write_json (f->path, doc);
+  {
+    g_autofree char *before = cc_test_snapshot_tree (f->path);
+    g_autofree char *after = NULL;
+    reopen (f);
+    g_clear_object (&f->d);
+    after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+  /* its writer dead: rolled back */
+  {
+    g_autoptr(GSubprocess) dead = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "true", NULL);
+    g_assert_no_error (error);
+    json_object_set_int_member (change, "pid", atoi (g_subprocess_get_identifier (dead)));
+    g_assert_true (g_subprocess_wait (dead, NULL, &error));
+  }
+  /* doc holds change itself: the new pid is in it */
+  g_clear_pointer (&change, json_object_unref);
   write_json (f->path, doc);
   reopen (f);
   {

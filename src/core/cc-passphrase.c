@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -740,6 +742,13 @@ _cc_deployment_finish_passphrase_change (CcDeployment *self, GError **error)
   g_mutex_unlock (&k->lock);
   if (change == NULL)
     return TRUE;
+  /* a change that a live process (this one included) is still making is left to it; the
+   * deployment lock will make this exact */
+  {
+    gint64 pid = json_object_get_int_member_with_default (change, "pid", 0);
+    if (pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM))
+      return TRUE;
+  }
 
   /* prepare: the old keys are current, the new ones go; commit: the new ones take over */
   if (g_str_equal (json_object_get_string_member (change, "phase"), "prepare"))
@@ -816,6 +825,7 @@ cc_deployment_set_passphrase (CcDeployment  *self,
    *    from here on until step 3 rolls back to the old keys when the deployment is opened */
   change = json_object_new ();
   json_object_set_string_member (change, "phase", "prepare");
+  json_object_set_int_member (change, "pid", getpid ());
   if (new_spec != NULL)
     json_object_set_object_member (change, "next", json_object_ref (new_spec));
   if (!save_state (self, old_spec, change, error))
@@ -846,6 +856,7 @@ cc_deployment_set_passphrase (CcDeployment  *self,
   json_object_unref (change);
   change = json_object_new ();
   json_object_set_string_member (change, "phase", "commit");
+  json_object_set_int_member (change, "pid", getpid ());
   if (!save_state (self, new_spec, change, error))
     goto rollback;
 
