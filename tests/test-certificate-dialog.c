@@ -1201,6 +1201,47 @@ test_export_pem (void)
   g_signal_emit_by_name (_cc_certificate_actions_get_file_chooser (fixture.window), "response",
                          GTK_RESPONSE_CANCEL);
   g_assert_cmpuint (_cc_certificate_actions_get_n_running (fixture.window), ==, 0);
+
+  /* nor by typing a .pfx name: no password asked, the core's refusal shown, no file */
+  activate ("cert.export");
+  choose_file (fixture.tmpdir, "refused.pfx");
+  wait_for_actions ();
+  {
+    g_autofree char *refused = g_build_filename (fixture.tmpdir, "refused.pfx", NULL);
+    AdwMessageDialog *dialog = get_message_dialog ("Could Not Export the Certificate");
+
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not marked exportable"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "edge02.contoso.com"));
+    respond (dialog, "close");
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  }
+
+  /* and no other way out: the list has no drag source (drops only import files), and
+   * Copy puts the thumbprint alone on the clipboard */
+  {
+    g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+    g_autoptr(CcStoreEntry) selected = g_list_model_get_item (get_entries (), 0);
+    g_autofree char *text = NULL;
+
+    select_first_entry ();
+
+    collect_descendants (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
+                         GTK_TYPE_WIDGET, widgets);
+    g_ptr_array_add (widgets, _cc_window_get_column_view (fixture.window));
+    for (guint i = 0; i < widgets->len; i++)
+      {
+        g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (g_ptr_array_index (widgets, i));
+        for (guint j = 0; j < g_list_model_get_n_items (controllers); j++)
+          {
+            g_autoptr(GObject) controller = g_list_model_get_item (controllers, j);
+            g_assert_false (GTK_IS_DRAG_SOURCE (controller));
+          }
+      }
+    clear_clipboard ();
+    activate ("cert.copy-thumbprint");
+    text = dup_clipboard_text ();
+    g_assert_cmpstr (text, ==, cc_certificate_get_thumbprint (cc_store_entry_get_certificate (selected)));
+  }
 }
 
 static void

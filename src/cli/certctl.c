@@ -44,10 +44,16 @@ struct _Command
 static char *opt_deployment;
 static gboolean opt_json;
 static gboolean opt_version;
+static char *opt_passphrase_file;
+static gboolean opt_passphrase_stdin;
 
 static const GOptionEntry global_entries[] = {
   { "deployment", 'd', 0, G_OPTION_ARG_FILENAME, &opt_deployment,
     N_("The deployment folder (default: ~/.local/share/certconsole)"), N_("DIR") },
+  { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_passphrase_file,
+    N_("Unlock the deployment's keys with the passphrase on the first line of FILE"), N_("FILE") },
+  { "passphrase-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_passphrase_stdin,
+    N_("Unlock the deployment's keys with one line of standard input"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     N_("Print one JSON document on standard output"), NULL },
   { NULL }
@@ -63,7 +69,12 @@ report_error (const GError *error)
 
   /* one line, whatever the core put in its message */
   g_strdelimit (line, "\r\n", ' ');
-  g_printerr ("certctl: %s\n", line);
+  if (g_error_matches (error, CC_ERROR, CC_ERROR_LOCKED_KEYS))
+    /* TRANSLATORS: the core's "The deployment's keys are locked: …" comes first */
+    g_printerr (_("certctl: %s (give the passphrase with --passphrase-file FILE or --passphrase-stdin)\n"),
+                line);
+  else
+    g_printerr ("certctl: %s\n", line);
   return CERTCTL_EXIT_FAILED;
 }
 
@@ -166,13 +177,19 @@ require_option (const char *value,
   return usage_error (_("missing %s %s"), option, metavar);
 }
 
+static gboolean unlock_from_options (CcDeployment *deployment, GError **error);
+
 static CcDeployment *
 open_deployment (GError **error)
 {
   g_autofree char *path = NULL;
+  g_autoptr(CcDeployment) deployment = NULL;
 
   path = opt_deployment ? g_strdup (opt_deployment) : cc_deployment_dup_default_path ();
-  return cc_deployment_open (path, NULL, error);
+  deployment = cc_deployment_open (path, NULL, error);
+  if (deployment == NULL || !unlock_from_options (deployment, error))
+    return NULL;
+  return g_steal_pointer (&deployment);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1684,10 +1701,42 @@ read_secret_line (int   fd,
   return n;
 }
 
+static Password *secret_read (const char *file, const char *prompt, GError **error);
+
 /* file: the --password-file, or NULL for standard input. An empty password is allowed. */
 static Password *
 password_read (const char  *file,
                GError     **error)
+{
+  return secret_read (file, _("Password: "), error);
+}
+
+/* --passphrase-file / --passphrase-stdin: when the deployment has a passphrase, unlocks it
+ * (a deployment without one ignores them, so that scripts keep working after a remove) */
+static gboolean
+unlock_from_options (CcDeployment  *deployment,
+                     GError       **error)
+{
+  g_autoptr(Password) passphrase = NULL;
+
+  if (opt_passphrase_file != NULL && opt_passphrase_stdin)
+    {
+      g_set_error_literal (error, CC_ERROR, CC_ERROR_INVALID,
+                           _("Give the passphrase with one of --passphrase-file FILE or --passphrase-stdin, not both"));
+      return FALSE;
+    }
+  if ((opt_passphrase_file == NULL && !opt_passphrase_stdin)
+      || !cc_deployment_has_passphrase (deployment))
+    return TRUE;
+  passphrase = secret_read (opt_passphrase_file, _("Passphrase: "), error);
+  return passphrase != NULL
+         && cc_deployment_unlock (deployment, passphrase->text, strlen (passphrase->text), error);
+}
+
+static Password *
+secret_read (const char  *file,
+             const char  *prompt,
+             GError     **error)
 {
   g_autoptr(Password) password = g_new0 (Password, 1);
   const char *what = file ? file : _("standard input");
@@ -1717,7 +1766,7 @@ password_read (const char  *file,
           struct termios quiet = saved;
 
           quiet.c_lflag &= ~(tcflag_t) ECHO;
-          g_printerr ("%s", _("Password: "));
+          g_printerr ("%s", prompt);
           echo_off = tcsetattr (fd, TCSAFLUSH, &quiet) == 0;
         }
     }
@@ -3143,6 +3192,102 @@ cmd_ca_chain (const Command *cmd,
 /* ------------------------------------------------------------------------ */
 /* The command table and main                                               */
 
+/* ------------------------------------------------------------------------ */
+/* Passphrase (keys at rest)                                                */
+
+#define PASSPHRASE_MIN 8
+
+/* certctl passphrase set|change|remove: the old passphrase from the global
+ * --passphrase-file / --passphrase-stdin, the new one from --new-passphrase-file /
+ * --new-passphrase-stdin (both on standard input: the old on the first line) */
+static int
+cmd_passphrase (const Command *cmd,
+                char         **args)
+{
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Password) passphrase = NULL;
+  g_autofree char *new_file = NULL;
+  gboolean new_stdin = FALSE;
+  gboolean set = g_str_equal (cmd->sub, "set");
+  gboolean removing = g_str_equal (cmd->sub, "remove");
+  const GOptionEntry entries[] = {
+    { "new-passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &new_file,
+      N_("Read the new passphrase from the first line of FILE"), N_("FILE") },
+    { "new-passphrase-stdin", 0, 0, G_OPTION_ARG_NONE, &new_stdin,
+      N_("Read the new passphrase from one line of standard input"), NULL },
+    { NULL }
+  };
+  int status;
+
+  if ((status = parse_command (cmd, removing ? NULL : entries,
+                               _("Passphrases are never arguments: they would show in the "
+                                 "process list and the shell history. Every private key of "
+                                 "Personal, Pending Requests and the lab CAs is re-encrypted; "
+                                 "assigned/ stays plain for the TLS servers."),
+                               &args, 0, 0)) != CERTCTL_EXIT_OK)
+    return status;
+  if (!removing && (new_file != NULL) == new_stdin)
+    return usage_error (_("give the new passphrase with one of --new-passphrase-file FILE or "
+                          "--new-passphrase-stdin"));
+  if (!set && opt_passphrase_file == NULL && !opt_passphrase_stdin)
+    return usage_error (_("give the current passphrase with one of --passphrase-file FILE or "
+                          "--passphrase-stdin"));
+
+  if ((deployment = open_deployment (&error)) == NULL)
+    return report_error (error);
+  if (set && cc_deployment_has_passphrase (deployment))
+    {
+      g_set_error (&error, CC_ERROR, CC_ERROR_EXISTS,
+                   _("The deployment %s already has a passphrase; change it with `certctl passphrase change`"),
+                   cc_deployment_get_path (deployment));
+      return report_error (error);
+    }
+  if (!set && !cc_deployment_has_passphrase (deployment))
+    {
+      g_set_error (&error, CC_ERROR, CC_ERROR_INVALID,
+                   _("The deployment %s has no passphrase; set one with `certctl passphrase set`"),
+                   cc_deployment_get_path (deployment));
+      return report_error (error);
+    }
+  if (!removing)
+    {
+      passphrase = secret_read (new_file, _("New passphrase: "), &error);
+      if (passphrase == NULL)
+        return report_error (error);
+      if (strlen (passphrase->text) < PASSPHRASE_MIN)
+        {
+          g_set_error (&error, CC_ERROR, CC_ERROR_INVALID,
+                       _("The new passphrase in “%s” is shorter than %d characters; choose a longer one"),
+                       new_file ? new_file : _("standard input"), PASSPHRASE_MIN);
+          return report_error (error);
+        }
+    }
+  if (!cc_deployment_set_passphrase (deployment, passphrase ? passphrase->text : NULL,
+                                     passphrase ? strlen (passphrase->text) : 0, NULL, &error))
+    return report_error (error);
+  g_clear_pointer (&passphrase, password_free);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_add_bool (builder, "ok", TRUE);
+      json_add_bool (builder, "passphrase", !removing);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else if (removing)
+    g_print (_("Removed the passphrase of %s: its keys are stored unencrypted (mode 0600).\n"),
+             cc_deployment_get_path (deployment));
+  else
+    g_print (_("The keys of %s are encrypted with the new passphrase. Give it to certctl with "
+               "--passphrase-file FILE or --passphrase-stdin.\n"),
+             cc_deployment_get_path (deployment));
+  return CERTCTL_EXIT_OK;
+}
+
 static const Command commands[] = {
   { "init", NULL, cmd_init, "init [--demo]", "",
     N_("Create a deployment (with --demo: the demo topology and a lab CA)") },
@@ -3210,6 +3355,16 @@ static const Command commands[] = {
     N_("List the certification authorities of the deployment") },
   { "ca", "chain", cmd_ca_chain, "ca chain --ca NAME --out FILE", "",
     N_("Write a lab CA's chain as a .p7b, to import on the servers") },
+  { "passphrase", "set", cmd_passphrase,
+    "passphrase set (--new-passphrase-file F | --new-passphrase-stdin)", "",
+    N_("Encrypt every private key of the deployment with a passphrase") },
+  { "passphrase", "change", cmd_passphrase,
+    "passphrase change (--new-passphrase-file F | --new-passphrase-stdin)", "",
+    N_("Re-encrypt every private key with a new passphrase (the current one with "
+       "--passphrase-file or --passphrase-stdin)") },
+  { "passphrase", "remove", cmd_passphrase, "passphrase remove", "",
+    N_("Store the private keys unencrypted again (the current passphrase with "
+       "--passphrase-file or --passphrase-stdin)") },
 };
 
 /* The commands named name: one without sub-commands, or the group's sub-commands. */
@@ -3411,5 +3566,6 @@ main (int   argc,
 
   status = run_command (args + 1);
   g_clear_pointer (&opt_deployment, g_free);
+  g_clear_pointer (&opt_passphrase_file, g_free);
   return status;
 }

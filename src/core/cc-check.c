@@ -2,7 +2,10 @@
  * its server's own trust), trust verification, and lab CA creation. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "cc-lab-ca.h"
 #include "cc-workflows.h"
@@ -117,16 +120,71 @@ check_assignment (CcCheckResult *result, CcServer *server, CcInterface iface, gu
   finish_item (result, item, status);
 }
 
+/* DESIGN.md: private keys are never group- or world-readable, and the folders that hold
+ * them are 0700. Adds a reason per file or folder that is looser; TRUE when all are right. */
+static gboolean
+check_key_modes (CcServer *server, GPtrArray *reasons)
+{
+  const char *folders[] = { cc_store_kind_to_id (CC_STORE_PERSONAL),
+                            cc_store_kind_to_id (CC_STORE_REQUESTS), "assigned" };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *dir = g_build_filename (cc_server_get_path (server), folders[i], NULL);
+      g_autoptr(GDir) d = NULL;
+      const char *name;
+      GStatBuf st;
+
+      if (g_lstat (dir, &st) != 0 || !S_ISDIR (st.st_mode))
+        continue;
+      if ((st.st_mode & 077) != 0)
+        {
+          g_autofree char *word = g_shell_quote (dir);
+          ok = FALSE;
+          g_ptr_array_add (reasons,
+                           g_strdup_printf (_("the folder %s holds private keys but other users can open it (mode %04o); run `chmod 700 %s`"),
+                                            dir, (unsigned) (st.st_mode & 07777), word));
+        }
+      d = g_dir_open (dir, 0, NULL);
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *path = NULL;
+          if (!g_str_has_suffix (name, ".key"))
+            continue;
+          path = g_build_filename (dir, name, NULL);
+          if (g_lstat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 077) != 0)
+            {
+              g_autofree char *word = g_shell_quote (path);
+              ok = FALSE;
+              g_ptr_array_add (reasons,
+                               g_strdup_printf (_("the private key %s can be read by other users (mode %04o); run `chmod 600 %s`"),
+                                                path, (unsigned) (st.st_mode & 07777), word));
+            }
+        }
+    }
+  return ok;
+}
+
 static void
 check_server (CcCheckResult *result, CcServer *server, guint warning_days, guint pending_days)
 {
   CcStore *requests = cc_server_get_store (server, CC_STORE_REQUESTS);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   CcCheckItem *item = NULL;
+  g_autoptr(GPtrArray) mode_problems = g_ptr_array_new_with_free_func (g_free);
+  gboolean modes_ok;
 
   for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
     if (cc_server_has_interface (server, iface) && cc_server_get_assignment (server, iface) != NULL)
       check_assignment (result, server, iface, warning_days);
+
+  modes_ok = check_key_modes (server, mode_problems);
+  if (!modes_ok)
+    {
+      item = add_item (result, server, -1, NULL);
+      g_ptr_array_extend_and_steal (item->reasons, g_steal_pointer (&mode_problems));
+    }
 
   /* server-wide findings: damaged store files, stale requests */
   for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
@@ -153,7 +211,7 @@ check_server (CcCheckResult *result, CcServer *server, guint warning_days, guint
         }
     }
   if (item != NULL)
-    finish_item (result, item, CC_STATUS_WARNING);
+    finish_item (result, item, modes_ok ? CC_STATUS_WARNING : CC_STATUS_ERROR);
 }
 
 static void
@@ -347,7 +405,7 @@ cc_authority_create_lab (CcDeployment *deployment, const char *name, GError **er
       return NULL;
     }
   lab = _cc_lab_ca_new (name, NULL, error);
-  if (lab == NULL || !_cc_lab_ca_save (lab, dir, error))
+  if (lab == NULL || !_cc_lab_ca_save (deployment, lab, dir, error))
     return NULL;
   root = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (lab), error);
   issuing = root ? _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error) : NULL;
@@ -384,7 +442,7 @@ cc_authority_write_chain (CcDeployment *deployment, const char *name, const char
       return FALSE;
     }
   dir = _cc_lab_ca_dup_dir (deployment, name);
-  lab = _cc_lab_ca_load (dir, error);
+  lab = _cc_lab_ca_load (deployment, dir, error);
   if (lab == NULL)
     return FALSE;
   if ((c = _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error)) == NULL)

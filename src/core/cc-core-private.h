@@ -311,3 +311,44 @@ gboolean  _cc_server_write_assigned      (CcServer     *self,
                                           GBytes       *key_pem,
                                           GError      **error);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* cc-passphrase.c: keys at rest. The keyring holds deployment.json's "passphrase" (the
+ * verifier) and "passphrase_change" (a change under way), and the derived secret while the
+ * deployment is unlocked. */
+#include <json-glib/json-glib.h>
+typedef struct _CcKeyring CcKeyring;
+CcKeyring *_cc_keyring_new                 (void);
+void       _cc_keyring_free                (CcKeyring    *keyring);
+/* spec, change: nullable; FALSE with a message in problem when they are not valid */
+gboolean   _cc_keyring_load                (CcKeyring    *keyring,
+                                            JsonObject   *spec,
+                                            JsonObject   *change,
+                                            char        **problem);
+void       _cc_keyring_write_json          (CcKeyring    *keyring,
+                                            JsonBuilder  *builder);
+CcKeyring *_cc_deployment_get_keyring      (CcDeployment *self);
+/* a worker copy of a deployment (cc_deployment_run_async) gets the session's secret when
+ * it has the same passphrase */
+void       _cc_keyring_share               (CcKeyring    *to,
+                                            CcKeyring    *from);
+/* cc_deployment_refresh: the passphrase on disk replaces ours when it changed (locked) */
+void       _cc_keyring_adopt               (CcKeyring    *to,
+                                            CcKeyring    *from);
+/* cc_deployment_open: rolls an interrupted passphrase change back (its new files were not
+ * all written) or forward (they were); needs no passphrase */
+gboolean   _cc_deployment_finish_passphrase_change (CcDeployment *self,
+                                            GError      **error);
+/* The one reader and the one writer of private key files in stores and lab CAs: the
+ * bytes in memory are always plain PKCS#8 PEM; on disk they are encrypted PKCS#8 when the
+ * deployment has a passphrase (CC_ERROR_LOCKED_KEYS while it is locked). deployment NULL:
+ * plain. Writes are atomic, mode 0600. */
+GBytes    *_cc_key_file_read               (CcDeployment *deployment,
+                                            const char   *path,
+                                            GError      **error);
+gboolean   _cc_key_file_write              (CcDeployment *deployment,
+                                            const char   *path,
+                                            GBytes       *plain_pem,
+                                            gboolean      sync_dir,
+                                            GError      **error);
+G_END_DECLS

@@ -135,7 +135,7 @@ _cc_demo_populate (CcDeployment *self, GCancellable *cancellable, GError **error
     return FALSE;
   slug = _cc_lab_ca_slug (DEMO_CA_NAME);
   ca_dir = g_build_filename (cc_deployment_get_path (self), "ca", slug, NULL);
-  if (!_cc_lab_ca_save (ca, ca_dir, error))
+  if (!_cc_lab_ca_save (self, ca, ca_dir, error))
     return FALSE;
   root = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (ca), error);
   issuing = root ? _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (ca), error) : NULL;

@@ -23,6 +23,7 @@ struct _CcDeployment
   GPtrArray *sites;
   GListStore *authorities;
   JsonObject *settings;
+  CcKeyring *keyring;  /* the passphrase's verifier, and its secret while unlocked */
 
   GMutex cache_lock;
   GHashTable *cache;   /* thumbprint -> CcCertificate */
@@ -86,6 +87,7 @@ cc_deployment_finalize (GObject *object)
   g_ptr_array_unref (self->sites);
   g_clear_object (&self->authorities);
   g_clear_pointer (&self->settings, json_object_unref);
+  g_clear_pointer (&self->keyring, _cc_keyring_free);
   g_hash_table_unref (self->cache);
   g_hash_table_unref (self->trust);
   g_mutex_clear (&self->cache_lock);
@@ -140,6 +142,7 @@ cc_deployment_init (CcDeployment *self)
   self->sites = g_ptr_array_new_with_free_func (g_object_unref);
   self->authorities = g_list_store_new (CC_TYPE_AUTHORITY);
   self->settings = json_object_new ();
+  self->keyring = _cc_keyring_new ();
   g_mutex_init (&self->cache_lock);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->trust = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -151,6 +154,12 @@ deployment_new (const char *path)
 {
   g_autofree char *abs = g_canonicalize_filename (path, NULL);
   return g_object_new (CC_TYPE_DEPLOYMENT, "path", abs, NULL);
+}
+
+CcKeyring *
+_cc_deployment_get_keyring (CcDeployment *self)
+{
+  return self->keyring;
 }
 
 char *
@@ -806,6 +815,13 @@ read_document (CcDeployment *self, JsonNode *root, const char *file, GError **er
       json_object_unref (self->settings);
       self->settings = json_object_ref (settings);
     }
+
+  {
+    g_autofree char *problem = NULL;
+    if (!_cc_keyring_load (self->keyring, member_object (obj, "passphrase"),
+                           member_object (obj, "passphrase_change"), &problem))
+      return fail (&r, "%s", problem);
+  }
   return TRUE;
 }
 
@@ -868,7 +884,8 @@ cc_deployment_open (const char *path, GCancellable *cancellable, GError **error)
   /* a change whose writer was killed is taken back before anything is read */
   _cc_journal_recover (path);
   self = deployment_new (path);
-  if (!load_json (self, error))
+  if (!load_json (self, error)
+      || !_cc_deployment_finish_passphrase_change (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -1063,6 +1080,7 @@ to_json (CcDeployment *self)
 
   json_builder_set_member_name (b, "settings");
   json_builder_add_value (b, json_node_ref (settings));
+  _cc_keyring_write_json (self->keyring, b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -1642,7 +1660,11 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   gpointer result = NULL;
 
   if (worker != NULL)
-    result = run->func (worker, run->data, cancellable, &error);
+    {
+      /* the copy works with the keys the session unlocked */
+      _cc_keyring_share (worker->keyring, CC_DEPLOYMENT (source)->keyring);
+      result = run->func (worker, run->data, cancellable, &error);
+    }
   if (result == NULL && error == NULL)
     g_set_error_literal (&error, CC_ERROR, CC_ERROR_FAILED, _("The operation gave no result"));
   /* a change that failed is taken back whole */
@@ -1767,6 +1789,7 @@ cc_deployment_refresh (CcDeployment *self)
       g_debug ("refresh: %s", error->message);
       return;
     }
+  _cc_keyring_adopt (self->keyring, disk->keyring);
   servers = cc_deployment_list_servers (self);
   for (guint i = 0; i < servers->len; i++)
     {

@@ -109,6 +109,49 @@ void           cc_deployment_audit           (CcDeployment *self,
                                               const char   *thumbprint,
                                               const char   *detail);
 
+/* Keys at rest. With a passphrase, every private key of Personal, Pending Requests and the
+ * lab CAs is encrypted PKCS#8 on disk (assigned/ stays plain for the TLS servers);
+ * deployment.json keeps a verifier, never the passphrase. A deployment opens locked: what
+ * needs a key fails with CC_ERROR_LOCKED_KEYS until it is unlocked. The secret lives in
+ * memory only, wiped by lock and when the deployment is freed. */
+gboolean       cc_deployment_has_passphrase  (CcDeployment *self);
+/* TRUE when it has a passphrase and is not unlocked */
+gboolean       cc_deployment_is_locked       (CcDeployment *self);
+/* CC_ERROR_WRONG_PASSPHRASE when it is not the passphrase. The KDF takes a fraction of a
+ * second: the GUI uses the _async form. The caller wipes its copy of the passphrase. */
+gboolean       cc_deployment_unlock          (CcDeployment *self,
+                                              const char   *passphrase,
+                                              gsize         len,
+                                              GError      **error);
+void           cc_deployment_unlock_async    (CcDeployment        *self,
+                                              const char          *passphrase,
+                                              gsize                len,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       cc_deployment_unlock_finish   (CcDeployment *self,
+                                              GAsyncResult *result,
+                                              GError      **error);
+void           cc_deployment_lock            (CcDeployment *self);
+/* Sets (no passphrase yet), changes, or with passphrase NULL removes the passphrase,
+ * re-encrypting every key. Needs the deployment unlocked when it has one. Crash-safe: a
+ * kill at any point leaves every key readable with the old or the new passphrase, and the
+ * next cc_deployment_open finishes or rolls back the change. */
+gboolean       cc_deployment_set_passphrase  (CcDeployment *self,
+                                              const char   *passphrase,
+                                              gsize         len,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+void           cc_deployment_set_passphrase_async (CcDeployment        *self,
+                                              const char          *passphrase,
+                                              gsize                len,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       cc_deployment_set_passphrase_finish (CcDeployment *self,
+                                              GAsyncResult *result,
+                                              GError      **error);
+
 /* Validity checks used by the editors and the CLI alike. */
 gboolean       cc_fqdn_is_valid              (const char *fqdn);
 /* "edge2" < "edge10": natural order for host names */

@@ -21,6 +21,8 @@ typedef enum
   CC_ERROR_CRYPTO,            /* key generation or signing failed */
   CC_ERROR_REQUIREMENTS,      /* a certificate does not meet an interface's requirements */
   CC_ERROR_LOCKED,            /* another program is changing the deployment right now */
+  CC_ERROR_LOCKED_KEYS,       /* the deployment has a passphrase and is not unlocked */
+  CC_ERROR_WRONG_PASSPHRASE,  /* that is not the deployment's passphrase */
 } CcError;
 
 GQuark cc_error_quark (void);

@@ -196,7 +196,7 @@ write_cert (X509 *cert, const char *path, GError **error)
 }
 
 static gboolean
-write_key (EVP_PKEY *key, const char *path, GError **error)
+write_key (CcDeployment *deployment, EVP_PKEY *key, const char *path, GError **error)
 {
   g_autoptr(GBytes) pem = _cc_key_to_pem (key);
   if (pem == NULL)
@@ -204,12 +204,11 @@ write_key (EVP_PKEY *key, const char *path, GError **error)
       _cc_set_openssl_error (error, CC_ERROR_CRYPTO, _("Cannot encode the key for “%s”"), path);
       return FALSE;
     }
-  return _cc_write_file_atomic (path, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem), 0600,
-                                error);
+  return _cc_key_file_write (deployment, path, pem, TRUE, error);
 }
 
 gboolean
-_cc_lab_ca_save (CcLabCa *ca, const char *dir, GError **error)
+_cc_lab_ca_save (CcDeployment *deployment, CcLabCa *ca, const char *dir, GError **error)
 {
   g_autofree char *root = g_build_filename (dir, "root.pem", NULL);
   g_autofree char *root_key = g_build_filename (dir, "root.key", NULL);
@@ -217,8 +216,8 @@ _cc_lab_ca_save (CcLabCa *ca, const char *dir, GError **error)
   g_autofree char *issuing_key = g_build_filename (dir, "issuing.key", NULL);
 
   return _cc_mkdir (dir, 0700, error)
-         && write_key (ca->root_key, root_key, error)
-         && write_key (ca->issuing_key, issuing_key, error)
+         && write_key (deployment, ca->root_key, root_key, error)
+         && write_key (deployment, ca->issuing_key, issuing_key, error)
          && write_cert (ca->root, root, error)
          && write_cert (ca->issuing, issuing, error);
 }
@@ -241,20 +240,15 @@ read_cert (const char *path, GError **error)
 }
 
 static EVP_PKEY *
-read_key (const char *path, GError **error)
+read_key (CcDeployment *deployment, const char *path, GError **error)
 {
-  char *data = NULL;
-  gsize len;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = _cc_key_file_read (deployment, path, error);
 
-  if (!_cc_read_file (path, &data, &len, error))
-    return NULL;
-  bytes = g_bytes_new_take (data, len);
-  return _cc_key_from_pem (bytes, path, error);
+  return bytes ? _cc_key_from_pem (bytes, path, error) : NULL;
 }
 
 CcLabCa *
-_cc_lab_ca_load (const char *dir, GError **error)
+_cc_lab_ca_load (CcDeployment *deployment, const char *dir, GError **error)
 {
   g_autoptr(CcLabCa) ca = g_new0 (CcLabCa, 1);
   g_autofree char *root = g_build_filename (dir, "root.pem", NULL);
@@ -264,8 +258,8 @@ _cc_lab_ca_load (const char *dir, GError **error)
 
   if ((ca->root = read_cert (root, error)) == NULL
       || (ca->issuing = read_cert (issuing, error)) == NULL
-      || (ca->root_key = read_key (root_key, error)) == NULL
-      || (ca->issuing_key = read_key (issuing_key, error)) == NULL)
+      || (ca->root_key = read_key (deployment, root_key, error)) == NULL
+      || (ca->issuing_key = read_key (deployment, issuing_key, error)) == NULL)
     return NULL;
   return g_steal_pointer (&ca);
 }

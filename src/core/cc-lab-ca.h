@@ -32,9 +32,12 @@ EVP_PKEY  *_cc_key_from_pem        (GBytes      *pem,
 CcLabCa   *_cc_lab_ca_new          (const char  *name,
                                     const char  *organization,
                                     GError     **error);
-CcLabCa   *_cc_lab_ca_load         (const char  *dir,
+/* the keys through _cc_key_file_read/_write: encrypted when the deployment has a passphrase */
+CcLabCa   *_cc_lab_ca_load         (CcDeployment *deployment,
+                                    const char  *dir,
                                     GError     **error);
-gboolean   _cc_lab_ca_save         (CcLabCa     *ca,
+gboolean   _cc_lab_ca_save         (CcDeployment *deployment,
+                                    CcLabCa     *ca,
                                     const char  *dir,
                                     GError     **error);
 void       _cc_lab_ca_free         (CcLabCa     *ca);

@@ -325,8 +325,7 @@ cc_request_create (CcServer               *server,
   /* the CSR is the commit point: key and metadata first; one folder sync for the three
    * renames (see store_add in cc-store.c) */
   if (!_cc_mkdir (dir, 0700, error)
-      || !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
-                          0600, FALSE, error)
+      || !_cc_key_file_write (deployment, key_path, key_pem, FALSE, error)
       || !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error)
       || !_cc_write_file (csr_path, pem, strlen (pem), 0644, FALSE, error))
     {
@@ -455,14 +454,11 @@ cc_request_process_data (CcServer    *server,
     {
       g_autoptr(CcStoreEntry) entry = g_list_model_get_item (G_LIST_MODEL (requests), i);
       g_autofree char *kp = g_strdup_printf ("%s/%s.key", dir, cc_store_entry_get_id (entry));
-      char *kdata = NULL;
-      gsize klen;
       g_autoptr(GBytes) kbytes = NULL;
       g_autoptr(EVP_PKEY) key = NULL;
 
-      if (!_cc_read_file (kp, &kdata, &klen, error))
+      if ((kbytes = _cc_key_file_read (deployment, kp, error)) == NULL)
         return FALSE;
-      kbytes = g_bytes_new_take (kdata, klen);
       key = _cc_key_from_pem (kbytes, kp, error);
       if (key == NULL)
         return FALSE;
@@ -616,7 +612,7 @@ cc_request_submit (CcServer    *server,
   if (csr == NULL)
     return FALSE;
   ca_dir = _cc_lab_ca_dup_dir (deployment, authority);
-  lab = _cc_lab_ca_load (ca_dir, error);
+  lab = _cc_lab_ca_load (deployment, ca_dir, error);
   if (lab == NULL)
     return FALSE;
   bio = BIO_new_mem_buf (csr, -1);

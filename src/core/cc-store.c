@@ -970,8 +970,8 @@ store_add (CcStore        *self,
    * journalling filesystems we run on, renames reach the disk in the order they were made,
    * so the certificate's can never survive a crash that the key's did not. */
   if (key_pem != NULL
-      && !_cc_write_file (key_path, g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
-                          0600, FALSE, error))
+      && !_cc_key_file_write (self->server ? _cc_server_get_deployment (self->server) : NULL,
+                              key_path, key_pem, FALSE, error))
     return FALSE;
   if ((personal && !_cc_write_file (meta_path, meta, strlen (meta), 0600, FALSE, error))
       || !_cc_write_file (cert_path, pem, strlen (pem), 0644, FALSE, error))
@@ -1056,8 +1056,6 @@ GBytes *
 cc_store_read_key (CcStore *self, const char *thumbprint, GError **error)
 {
   g_autofree char *path = NULL;
-  char *data = NULL;
-  gsize len;
 
   g_return_val_if_fail (CC_IS_STORE (self), NULL);
 
@@ -1075,9 +1073,8 @@ cc_store_read_key (CcStore *self, const char *thumbprint, GError **error)
                    self->server ? cc_server_get_fqdn (self->server) : self->path);
       return NULL;
     }
-  if (!_cc_read_file (path, &data, &len, error))
-    return NULL;
-  return g_bytes_new_take (data, len);
+  return _cc_key_file_read (self->server ? _cc_server_get_deployment (self->server) : NULL,
+                            path, error);
 }
 
 static gboolean

@@ -551,6 +551,7 @@ typedef struct
   char *fqdn;
   char *thumbprint;
   char *issued_to;
+  gboolean exportable;     /* the key may leave as a .pfx */
 } ExportTarget;
 
 static void
@@ -639,7 +640,14 @@ export_chooser_response_cb (GtkNativeDialog *chooser,
       /* a .p7b carries the chain; .cer, .pem and .der the certificate alone */
       data->include_chain = format == CC_EXPORT_P7B;
 
-      if (format == FORMAT_PFX)
+      if (format == FORMAT_PFX && !target->exportable)
+        {
+          /* a name ending in .pfx for a key that may not leave: no password asked, the
+           * core refuses it with its own message */
+          data->password = g_strdup ("");
+          start_export (state, data);
+        }
+      else if (format == FORMAT_PFX)
         ask_pfx_password (state, data, target->issued_to);
       else
         start_export (state, data);
@@ -695,6 +703,7 @@ export_action (GtkWidget  *widget,
   target->fqdn = g_strdup (cc_server_get_fqdn (server));
   target->thumbprint = g_strdup (cc_certificate_get_thumbprint (certificate));
   target->issued_to = g_strdup (cc_certificate_get_issued_to (certificate));
+  target->exportable = has_key_in_personal (store, entry) && cc_store_entry_get_exportable (entry);
   g_object_set_data_full (G_OBJECT (chooser), "export-target", target,
                           (GDestroyNotify) export_target_free);
   g_signal_connect (chooser, "response", G_CALLBACK (export_chooser_response_cb), state);

@@ -10,6 +10,7 @@
 #include "cc-trust-matrix-page.h"
 #include "cc-certificate-actions.h"
 #include "cc-wizard-actions.h"
+#include "cc-unlock-dialog.h"
 
 struct _CcWindow
 {
@@ -56,6 +57,7 @@ struct _CcWindow
   GtkWindow            *trust_matrix_window;   /* weak */
   /* the Open or New Deployment folder chooser, while it is open */
   GtkFileChooserNative *deployment_chooser;
+  GtkWindow            *unlock_dialog;         /* weak */
 
   /* cancelled when the window goes away */
   GCancellable         *cancellable;
@@ -951,6 +953,69 @@ sidebar_unbind_cb (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
 }
 
+/* Keys at rest: a deployment with a passphrase opens locked; the console asks for it once,
+ * when it opens, and then on win.unlock. */
+
+static void
+update_lock_actions (CcWindow *self)
+{
+  gboolean has = self->deployment != NULL && cc_deployment_has_passphrase (self->deployment);
+  gboolean locked = has && cc_deployment_is_locked (self->deployment);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unlock", locked);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", has && !locked);
+}
+
+static void
+keys_unlocked_cb (CcWindow *self)
+{
+  update_lock_actions (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Keys unlocked for this session")));
+}
+
+static void
+present_unlock_dialog (CcWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (self->unlock_dialog != NULL)
+    {
+      gtk_window_present (self->unlock_dialog);
+      return;
+    }
+  dialog = cc_unlock_dialog_new (GTK_WINDOW (self), self->deployment);
+  g_signal_connect_object (dialog, "unlocked", G_CALLBACK (keys_unlocked_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->unlock_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+unlock_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (self->deployment != NULL && cc_deployment_is_locked (self->deployment))
+    present_unlock_dialog (self);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CcWindow *self = CC_WINDOW (widget);
+
+  if (self->deployment == NULL)
+    return;
+  cc_deployment_lock (self->deployment);
+  update_lock_actions (self);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Keys locked: unlock them with the passphrase to use them")));
+}
+
 /* Opening the deployment. */
 
 #define MAX_RECENT_DEPLOYMENTS 8
@@ -1031,6 +1096,10 @@ show_deployment (CcWindow     *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
   set_busy (self, FALSE, self->loading);
+
+  update_lock_actions (self);
+  if (cc_deployment_is_locked (self->deployment))
+    present_unlock_dialog (self);
 }
 
 static void
@@ -1475,6 +1544,10 @@ cc_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
+  /* the secret goes with the window */
+  if (self->deployment != NULL)
+    cc_deployment_lock (self->deployment);
+
   return GTK_WINDOW_CLASS (cc_window_parent_class)->close_request (window);
 }
 
@@ -1496,6 +1569,10 @@ cc_window_dispose (GObject *object)
     }
   if (self->trust_matrix_window != NULL)
     gtk_window_destroy (self->trust_matrix_window);
+  if (self->unlock_dialog != NULL)
+    gtk_window_destroy (self->unlock_dialog);
+  if (self->deployment != NULL)
+    cc_deployment_lock (self->deployment);
 
   /* the models below go away with the template: nothing to update any more */
   if (self->sidebar_selection != NULL)
@@ -1514,6 +1591,7 @@ cc_window_dispose (GObject *object)
   if (self->deployment_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->deployment_chooser));
   g_clear_object (&self->deployment_chooser);
+  g_clear_weak_pointer (&self->unlock_dialog);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cc_window_parent_class)->dispose (object);
@@ -1698,6 +1776,8 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-deployment", NULL,
                                    new_deployment_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   _cc_certificate_actions_class_init (widget_class);
   _cc_wizard_actions_class_init (widget_class);
 }
@@ -1727,6 +1807,7 @@ cc_window_init (CcWindow *self)
   overview_running_cb (self, NULL, self->overview_page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trust-matrix", FALSE);
+  update_lock_actions (self);
 
   self->cancellable = g_cancellable_new ();
 
