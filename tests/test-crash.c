@@ -192,7 +192,9 @@ normal_form (GString *out, const char *root, const char *rel)
       g_autofree char *child = g_build_filename (root, child_rel, NULL);
       GStatBuf st;
 
-      if (g_lstat (child, &st) != 0 || g_str_equal (child_rel, "deployment.lock"))
+      /* a store's index cache may be dropped or rebuilt by any load: it is no state */
+      if (g_lstat (child, &st) != 0 || g_str_equal (child_rel, "deployment.lock")
+          || g_str_equal (n, ".cc-index"))
         continue;
       if (S_ISDIR (st.st_mode))
         normal_form (out, root, child_rel);

@@ -39,6 +39,13 @@ _cc_strv_builder_take (GStrvBuilder *builder, char *value)
  * Does nothing for a file outside the locked deployment. */
 gboolean  _cc_journal_will_change (const char   *path,
                                    GError      **error);
+/* the same for many files of one change, with one sync of the journal (none when sync is
+ * FALSE: the caller calls _cc_journal_sync before the first change can reach the disk) */
+gboolean  _cc_journal_will_change_many (const char * const *paths,
+                                        guint               n_paths,
+                                        gboolean            sync,
+                                        GError            **error);
+gboolean  _cc_journal_sync        (void);
 /* the same before appending to a file (audit.log) */
 void      _cc_journal_will_append (const char   *path);
 /* takes back a change whose writer was killed, when no writer holds the lock now */

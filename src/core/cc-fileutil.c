@@ -189,7 +189,9 @@ write_file_full (const char  *path,
       goto fail;
     }
   fd = -1;
-  if ((errno = fault_point ()) != 0 || g_rename (tmp, path) != 0)
+  /* an unsynced write is a cache's, whose failure fails nothing: no fault is injected there,
+   * so that each fault step is one a change depends on */
+  if ((sync_data && (errno = fault_point ()) != 0) || g_rename (tmp, path) != 0)
     goto fail;
   if (sync_dir)
     _cc_fsync_dir (dir);
@@ -510,6 +512,14 @@ _cc_batch_write (CcBatch *self, const char *path, const void *data, gsize len, i
   gsize left = len;
   int fd;
 
+  /* named in the journal before its temporary file exists (a killed process leaves both
+   * for the next one to take away); synced once, by the commit */
+  if (!_cc_journal_will_change_many (&path, 1, FALSE, error))
+    {
+      batch_file_clear (&f);
+      return FALSE;
+    }
+
   fd = g_mkstemp_full (f.tmp, O_WRONLY | O_CLOEXEC, mode);
   if (fd < 0)
     {
@@ -603,11 +613,19 @@ _cc_batch_commit (CcBatch *self, GError **error)
                        self->files->len ? g_array_index (self->files, BatchFile, 0).path : "");
       return FALSE;
     }
+  /* the journal, which named every file before its temporary file existed, is on disk
+   * before the first of them appears */
+  if (!_cc_journal_sync ())
+    {
+      set_errno_error (error, errno, _("Cannot write to the disk holding “%s”; nothing was changed"),
+                       self->files->len ? g_array_index (self->files, BatchFile, 0).path : "");
+      return FALSE;
+    }
   for (guint i = 0; i < self->files->len; i++)
     {
       BatchFile *f = &g_array_index (self->files, BatchFile, i);
 
-      if (g_rename (f->tmp, f->path) != 0)
+      if ((errno = fault_point ()) != 0 || g_rename (f->tmp, f->path) != 0)
         {
           int saved = errno;
           /* the batch holds new files only: taking them away again restores the folders */

@@ -144,7 +144,7 @@ recover (CcLock *lock)
 }
 
 static gboolean
-journal_append (CcLock *lock, const char *line)
+journal_append (CcLock *lock, const char *line, gboolean sync)
 {
   gsize len = strlen (line);
 
@@ -157,7 +157,7 @@ journal_append (CcLock *lock, const char *line)
     }
   if (write (lock->journal_fd, line, len) != (ssize_t) len)
     return FALSE;
-  if (_cc_is_durable () && fdatasync (lock->journal_fd) != 0)
+  if (sync && _cc_is_durable () && fdatasync (lock->journal_fd) != 0)
     return FALSE;
   return TRUE;
 }
@@ -213,48 +213,84 @@ copy_for_backup (const char *path, const char *backup)
   return ok;
 }
 
-gboolean
-_cc_journal_will_change (const char *path, GError **error)
+/* Records how to put back one file, with journal_mutex held: a hard link (or copy) of what
+ * is there now in the backups folder, or "it was not there"; the line goes to lines. */
+static gboolean
+record_one (CcLock *lock, const char *path, const char *rel, GString *lines, gboolean *backed_up)
 {
-  g_autofree char *rel = NULL;
-  CcLock *lock = lock_for (path, &rel);
-  g_autofree char *line = NULL;
-  gboolean ok;
-
-  if (lock == NULL)
-    return TRUE;
   if (g_hash_table_contains (lock->recorded, rel) || !relative_path_is_safe (rel))
-    {
-      g_mutex_unlock (&journal_mutex);
-      return TRUE;
-    }
+    return TRUE;
   if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
       g_autofree char *name = g_strdup_printf ("%u", lock->n_backups++);
       g_autofree char *backup = g_build_filename (lock->backups, name, NULL);
 
       /* a hard link keeps the previous version whatever is then renamed over the name */
-      ok = _cc_mkdir (lock->backups, 0700, NULL)
-           && (link (path, backup) == 0 || copy_for_backup (path, backup));
-      if (ok)
-        {
-          _cc_fsync_dir (lock->backups);
-          line = g_strdup_printf ("b\t%s\t%s\n", rel, name);
-        }
+      if (!_cc_mkdir (lock->backups, 0700, NULL)
+          || (link (path, backup) != 0 && !copy_for_backup (path, backup)))
+        return FALSE;
+      *backed_up = TRUE;
+      g_string_append_printf (lines, "b\t%s\t%s\n", rel, name);
     }
   else
+    g_string_append_printf (lines, "c\t%s\n", rel);
+  g_hash_table_add (lock->recorded, g_strdup (rel));
+  return TRUE;
+}
+
+gboolean
+_cc_journal_will_change_many (const char * const *paths, guint n_paths, gboolean sync,
+                              GError **error)
+{
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autofree char *first_rel = NULL;
+  gboolean backed_up = FALSE;
+  gboolean ok = TRUE;
+  CcLock *lock;
+
+  if (n_paths == 0)
+    return TRUE;
+  /* every path of one change is in the same deployment */
+  lock = lock_for (paths[0], &first_rel);
+  if (lock == NULL)
+    return TRUE;
+  for (guint i = 0; ok && i < n_paths; i++)
     {
-      ok = TRUE;
-      line = g_strdup_printf ("c\t%s\n", rel);
+      g_autofree char *canonical = g_canonicalize_filename (paths[i], NULL);
+      gsize n = strlen (lock->dir);
+
+      if (strncmp (canonical, lock->dir, n) != 0 || canonical[n] != '/' || canonical[n + 1] == 0)
+        continue;
+      ok = record_one (lock, paths[i], canonical + n + 1, lines, &backed_up);
     }
-  ok = ok && journal_append (lock, line);
-  if (ok)
-    g_hash_table_add (lock->recorded, g_strdup (rel));
+  /* one sync for the backups and one for the journal, however many files the change has */
+  if (ok && backed_up)
+    _cc_fsync_dir (lock->backups);
+  if (ok && lines->len > 0)
+    ok = journal_append (lock, lines->str, sync);
   g_mutex_unlock (&journal_mutex);
   if (!ok)
     g_set_error (error, CC_ERROR, CC_ERROR_IO,
                  _("Cannot write the journal of the deployment %s: %s; nothing was changed. "
                    "Check free space and permissions"), lock->dir, g_strerror (errno));
+  return ok;
+}
+
+gboolean
+_cc_journal_will_change (const char *path, GError **error)
+{
+  return _cc_journal_will_change_many (&path, 1, TRUE, error);
+}
+
+gboolean
+_cc_journal_sync (void)
+{
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&journal_mutex);
+  if (held != NULL && held->journal_fd >= 0 && _cc_is_durable ())
+    ok = fdatasync (held->journal_fd) == 0;
+  g_mutex_unlock (&journal_mutex);
   return ok;
 }
 
@@ -275,7 +311,7 @@ _cc_journal_will_append (const char *path)
         line = g_strdup_printf ("t\t%s\t%" G_GINT64_FORMAT "\n", rel, (gint64) st.st_size);
       else
         line = g_strdup_printf ("c\t%s\n", rel);
-      if (journal_append (lock, line))
+      if (journal_append (lock, line, TRUE))
         g_hash_table_add (lock->recorded, g_strdup (rel));
     }
   g_mutex_unlock (&journal_mutex);

@@ -672,7 +672,7 @@ drop_next_files (CcDeployment *self, GError **error)
   /* the temporary files: ".<name>.key.new.tmp-XXXXXX" */
   {
     g_autoptr(GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GPtrArray) keys = list_key_files (self, ".key", all);
+    g_ptr_array_unref (list_key_files (self, ".key", all));
     g_hash_table_iter_init (&iter, all);
     while (g_hash_table_iter_next (&iter, &dir, NULL))
       g_hash_table_add (dirs, g_strdup (dir));

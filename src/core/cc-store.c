@@ -1105,6 +1105,9 @@ _cc_store_rehash (CcStore *self, GError **error)
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) counters = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (self->entries->len);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();   /* borrowed from wanted */
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDir) dir = NULL;
   GHashTableIter iter;
   gpointer key, value;
@@ -1125,27 +1128,53 @@ _cc_store_rehash (CcStore *self, GError **error)
                            g_strdup_printf ("%s.pem", cc_certificate_get_thumbprint (cert)));
     }
 
+  /* what changes: links to make or point elsewhere, and stale links to remove; all of
+   * them go into the journal at once, with one sync, before the first is touched */
   g_hash_table_iter_init (&iter, wanted);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autofree char *link_path = g_build_filename (self->path, key, NULL);
+      char *link_path = g_build_filename (self->path, key, NULL);
       g_autofree char *current = g_file_read_link (link_path, NULL);
 
-      if (g_strcmp0 (current, value) != 0
-          && !_cc_symlink_atomic (value, link_path, error))
-        return FALSE;
+      if (g_strcmp0 (current, value) != 0)
+        {
+          g_ptr_array_add (changed, link_path);
+          g_ptr_array_add (targets, value);
+        }
+      else
+        g_free (link_path);
     }
-
   dir = g_dir_open (self->path, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       if (is_hash_link_name (name) && !g_hash_table_contains (wanted, name))
         {
-          g_autofree char *link_path = g_build_filename (self->path, name, NULL);
+          char *link_path = g_build_filename (self->path, name, NULL);
+
           if (g_file_test (link_path, G_FILE_TEST_IS_SYMLINK))
-            _cc_unlink (link_path, NULL);
+            g_ptr_array_add (stale, link_path);
+          else
+            g_free (link_path);
         }
     }
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+    for (guint i = 0; i < changed->len; i++)
+      g_ptr_array_add (all, g_ptr_array_index (changed, i));
+    for (guint i = 0; i < stale->len; i++)
+      g_ptr_array_add (all, g_ptr_array_index (stale, i));
+    if (!_cc_journal_will_change_many ((const char * const *) all->pdata, all->len, TRUE,
+                                       error))
+      return FALSE;
+  }
+
+  for (guint i = 0; i < changed->len; i++)
+    if (!_cc_symlink_atomic (g_ptr_array_index (targets, i), g_ptr_array_index (changed, i),
+                             error))
+      return FALSE;
+  for (guint i = 0; i < stale->len; i++)
+    _cc_unlink (g_ptr_array_index (stale, i), NULL);
   _cc_fsync_dir (self->path);
   return TRUE;
 }
