@@ -864,6 +864,8 @@ test_cli (Fixture *f, gconstpointer data)
   certctl (&run, f, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x", "--ca", "Contoso Lab CA", "--key", "ec:p256");
   assert_failed (&run, "--passphrase-file");
+  certctl (&run, f, "ca", "create-lab", "--name", "Locked Lab CA");
+  assert_failed (&run, "--passphrase-file");
   /* the wrong passphrase */
   certctl (&run, f, "--passphrase-file", f->file_b, "export", "pfx", "--server", CWA01, tp,
            "--out", out_pfx, "--password-file", f->file_a);
@@ -886,6 +888,10 @@ test_cli (Fixture *f, gconstpointer data)
            "--passphrase-file", f->file_a);
   assert_ok (&run);
   n_keys++;
+  /* the lab CA refused while locked left nothing behind: the name is free */
+  certctl (&run, f, "--passphrase-file", f->file_a, "ca", "create-lab", "--name", "Locked Lab CA");
+  assert_ok (&run);
+  n_keys += 2;
   assert_all_keys (f->path, spec, PASS_A, n_keys);
 
   /* change: both on standard input, the current one first */

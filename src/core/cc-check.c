@@ -405,8 +405,14 @@ cc_authority_create_lab (CcDeployment *deployment, const char *name, GError **er
       return NULL;
     }
   lab = _cc_lab_ca_new (name, NULL, error);
-  if (lab == NULL || !_cc_lab_ca_save (deployment, lab, dir, error))
+  if (lab == NULL)
     return NULL;
+  if (!_cc_lab_ca_save (deployment, lab, dir, error))
+    {
+      /* the folder did not exist: nothing half-made stays (a locked deployment, a full disk) */
+      _cc_rmrf (dir, NULL);
+      return NULL;
+    }
   root = _cc_certificate_new_from_x509 (_cc_lab_ca_get_root (lab), error);
   issuing = root ? _cc_certificate_new_from_x509 (_cc_lab_ca_get_issuing (lab), error) : NULL;
   if (issuing == NULL)
