@@ -325,7 +325,8 @@ run_job (CertActions    *state,
   job->result_free = result_free;
 
   state->n_running++;
-  (writes ? cc_deployment_run_write_async : cc_deployment_run_async)
+  /* an export writes outside the deployment: nothing there to lock or to read again */
+  (writes ? cc_deployment_run_write_async : cc_deployment_run_read_only_async)
     (deployment, func, data, data_free, result_free, state->cancellable, job_done_cb, job);
 }
 
