@@ -902,12 +902,16 @@ test_async (Fixture *f, gconstpointer data)
   g_autofree char *other_tp = NULL;
   guint changed = 0;
 
+  g_signal_connect (f->d, "changed", G_CALLBACK (on_changed), &changed);
   cc_check_async (f->d, NULL, 30, 14, NULL, check_done, &a);
   while (!a.done)
     g_main_context_iteration (NULL, TRUE);
   g_assert_no_error (a.error);
   result = a.result;
   g_assert_cmpuint (result->n_ok, ==, 6);
+  /* a check changes nothing: the caller's deployment is not read again after it (on the
+   * caller's thread, which for the console is its main loop) */
+  g_assert_cmpuint (changed, ==, 0);
   /* computed on a private copy: the caller's stores were not touched from the thread */
   g_assert_true (result->deployment != f->d);
   g_assert_false (cc_store_is_loaded (personal));
@@ -924,7 +928,6 @@ test_async (Fixture *f, gconstpointer data)
     g_assert_true (cc_import_pfx (fe02, pfx, "p", FALSE, NULL, &error));
     g_assert_no_error (error);
   }
-  g_signal_connect (f->d, "changed", G_CALLBACK (on_changed), &changed);
   memset (&a, 0, sizeof a);
   cc_deployment_run_async (f->d, assign_work, g_strdup (other_tp), g_free, g_free, NULL, run_done, &a);
   while (!a.done)

@@ -524,6 +524,22 @@ cell_query_tooltip_cb (GtkWidget  *button,
   return TRUE;
 }
 
+/* a host name's label: its text in full, on hover */
+static gboolean
+label_query_tooltip_cb (GtkLabel   *label,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -1469,6 +1485,7 @@ cc_overview_page_class_init (CcOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, host_column);
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, host_sorter);
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, rows);
+  gtk_widget_class_bind_template_callback (widget_class, label_query_tooltip_cb);
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, expiring_title);
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, expiring_stack);
   gtk_widget_class_bind_template_child (widget_class, CcOverviewPage, expiring_none_label);

@@ -655,8 +655,10 @@ start_scan (CcTrustMatrixPage *self)
   if (self->scan == NULL)
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
-  cc_deployment_run_async (self->deployment, scan_work, NULL, NULL, (GDestroyNotify) scan_free,
-                           cancellable, scan_done_cb, op_data_new (self, cancellable));
+  /* reading the stores changes nothing: no refresh of the deployment after it */
+  cc_deployment_run_read_only_async (self->deployment, scan_work, NULL, NULL,
+                                     (GDestroyNotify) scan_free, cancellable, scan_done_cb,
+                                     op_data_new (self, cancellable));
 }
 
 /* ---- the matrix for the chosen CA, from the last reading ---- */

@@ -694,7 +694,16 @@ sidebar_released_cb (GtkGestureClick *gesture,
                      double           y,
                      CcWindow        *self)
 {
-  sidebar_activate_cb (self, 0, self->sidebar);
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->sidebar), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *expander = picked != NULL ? gtk_widget_get_ancestor (picked, GTK_TYPE_TREE_EXPANDER)
+                                       : NULL;
+
+  /* a click on a row's arrow expands or collapses it: it does not choose it */
+  if (expander == NULL || g_strcmp0 (gtk_widget_get_css_name (picked), "expander") == 0)
+    return;
+  if (gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander))
+      == gtk_single_selection_get_selected_item (self->sidebar_selection))
+    show_content (self);
 }
 
 static void
