@@ -213,6 +213,21 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
 }
 
 CcCertificate *
+_cc_deployment_intern_certificate (CcDeployment *self, CcCertificate *cert)
+{
+  CcCertificate *existing;
+
+  g_mutex_lock (&self->cache_lock);
+  existing = g_hash_table_lookup (self->cache, cc_certificate_get_thumbprint (cert));
+  if (existing == NULL)
+    g_hash_table_insert (self->cache, (gpointer) cc_certificate_get_thumbprint (cert),
+                         g_object_ref (cert));
+  existing = g_object_ref (existing ? existing : cert);
+  g_mutex_unlock (&self->cache_lock);
+  return existing;
+}
+
+CcCertificate *
 _cc_deployment_lookup_certificate (CcDeployment *self, const char *thumbprint)
 {
   CcCertificate *cert;
