@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <openssl/crypto.h>
+
 #include "cc-core-private.h"
 #include "cc-workflows.h"
 
@@ -881,6 +883,8 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, self, g_object_unref);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 void
@@ -1193,6 +1197,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, self, g_object_unref);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void
@@ -1631,6 +1637,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, run->result_free);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void

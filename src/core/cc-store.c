@@ -521,6 +521,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void
