@@ -820,12 +820,55 @@ load_json (CcDeployment *self, GError **error)
   return parse_json (self, file, data, len, error);
 }
 
+/* Where the first top-level object or array of text ends, or len when it does not: json-glib
+ * (1.6) accepts text holding several documents, keeps the last and leaks the others. */
+static gsize
+first_document_end (const char *text, gsize len)
+{
+  gsize i = 0;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i >= len || (text[i] != '{' && text[i] != '['))
+    return len;
+  for (; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        return i + 1;
+    }
+  return len;
+}
+
 static gboolean
 parse_json (CcDeployment *self, const char *file, const char *data, gsize len, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
+  gsize end = first_document_end (data, len);
 
+  for (gsize i = end; i < len; i++)
+    if (!g_ascii_isspace (data[i]) && data[i] != '\0')
+      {
+        g_set_error (error, CC_ERROR, CC_ERROR_PARSE,
+                     _("%s holds more than one JSON document (something follows the first one); "
+                       "it was not changed: correct it by hand or restore it from a backup"),
+                     file);
+        return FALSE;
+      }
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: ..."; name the real file instead */
