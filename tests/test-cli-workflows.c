@@ -865,7 +865,8 @@ test_process (Fixture       *fx,
   g_assert_nonnull (strstr (run.out, EDGE01 ": Personal: added"));
   g_assert_nonnull (strstr (run.out, "--interface edge-internal"));
   {
-    g_autofree char *tp = cc_test_pem_thumbprint (read_file (answer));
+    g_autofree char *answer_pem = read_file (answer);
+    g_autofree char *tp = cc_test_pem_thumbprint (answer_pem);
     gboolean exportable = FALSE;
 
     g_assert_true (personal_has (fx, EDGE01, tp, &exportable));

@@ -748,6 +748,30 @@ test_journal_torn_line (Fixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* two documents one after the other (json-glib would keep the last, and leak the first:
+ * the fuzzer found it) */
+static void
+test_two_documents (Fixture *f, gconstpointer data)
+{
+  g_autofree char *json = g_build_filename (f->path, "deployment.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcDeployment) d = NULL;
+
+  g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
+  twice = g_strconcat (text, "{ \"format\" : 1, \"sites\" : [ ] }\n", NULL);
+  g_assert_true (g_file_set_contents (json, twice, -1, NULL));
+  d = cc_deployment_open (f->path, NULL, &error);
+  g_assert_null (d);
+  g_assert_error (error, CC_ERROR, CC_ERROR_PARSE);
+  assert_refused (error, json, "two documents");
+  g_assert_nonnull (strstr (error->message, "more than one JSON document"));
+  g_assert_true (g_file_get_contents (json, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, twice);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -764,6 +788,7 @@ main (int argc, char *argv[])
   ADD ("/hostile/lock-stale", test_lock_stale);
   ADD ("/hostile/console-jobs", test_console_jobs);
   ADD ("/hostile/journal-torn-line", test_journal_torn_line);
+  ADD ("/hostile/two-documents", test_two_documents);
 #undef ADD
   return g_test_run ();
 }

@@ -77,6 +77,14 @@ matrix_idle (gpointer user_data)
   return !cc_trust_matrix_page_get_busy (user_data);
 }
 
+static gboolean
+overview_shows_60_days (gpointer user_data)
+{
+  return !cc_overview_page_get_running (user_data)
+         && g_strcmp0 (gtk_label_get_text (_cc_overview_page_get_expiring_title (user_data)),
+                       "Expiring Within 60 Days") == 0;
+}
+
 static CcOverviewPage *
 get_overview (void)
 {
@@ -1129,9 +1137,9 @@ test_preferences (void)
   save_screenshot (GTK_WIDGET (prefs), "preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
-  /* the overview follows the new warning period */
-  wait_for (overview_running, get_overview (), "the check to start again");
-  wait_for (overview_idle, get_overview (), "the check");
+  /* the overview follows the new warning period (the check it starts may be over before
+   * the screenshot above is: wait for its result, not for it to be running) */
+  wait_for (overview_shows_60_days, get_overview (), "the check with the new warning period");
   g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_expiring_title (get_overview ())),
                    ==, "Expiring Within 60 Days");
   g_settings_reset (fixture.settings, "expiry-warning-days");

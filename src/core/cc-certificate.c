@@ -417,10 +417,100 @@ _cc_certificate_new_take_x509 (X509 *x509, GBytes *der)
   return certificate_new_take (x509, der);
 }
 
+/* A certificate made from an index's summary parses its DER on first need only. */
+static GMutex lazy_lock;
+
 X509 *
 _cc_certificate_get_x509 (CcCertificate *self)
 {
-  return self->x509;
+  X509 *x509 = g_atomic_pointer_get (&self->x509);
+  gsize len;
+
+  if (x509 != NULL)
+    return x509;
+  g_mutex_lock (&lazy_lock);
+  x509 = self->x509;
+  if (x509 == NULL)
+    {
+      const unsigned char *p = g_bytes_get_data (self->der, &len);
+      /* the DER's SHA-256 was checked against the thumbprint, and it parsed when the
+       * summary was made from it */
+      x509 = d2i_X509 (NULL, &p, len);
+      g_assert (x509 != NULL);
+      X509_check_purpose (x509, -1, 0);
+      g_atomic_pointer_set (&self->x509, x509);
+    }
+  g_mutex_unlock (&lazy_lock);
+  return x509;
+}
+
+#define SUMMARY_TYPE "(ayssssssuxxasasubsubibt)"
+#define NO_TIME G_MININT64
+
+static gint64
+time_to_unix (GDateTime *t)
+{
+  return t ? g_date_time_to_unix (t) : NO_TIME;
+}
+
+static GDateTime *
+unix_to_time (gint64 t)
+{
+  return t == NO_TIME ? NULL : g_date_time_new_from_unix_utc (t);
+}
+
+GBytes *
+_cc_certificate_dup_summary (CcCertificate *self)
+{
+  gsize len;
+  const guint8 *der = g_bytes_get_data (self->der, &len);
+  g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new (
+      "(@ayssssssuxx@as@asubsubibt)", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, der, len, 1),
+      self->sha1, self->subject, self->issuer, self->issued_to, self->issued_by, self->serial,
+      self->version, time_to_unix (self->not_before), time_to_unix (self->not_after),
+      g_variant_new_strv ((const char * const *) self->sans, -1),
+      g_variant_new_strv ((const char * const *) self->eku, -1),
+      self->key_usage, self->has_key_usage, self->key_type, self->key_bits, self->is_ca,
+      self->path_length, self->self_signed, (guint64) self->subject_hash));
+
+  return g_variant_get_data_as_bytes (v);
+}
+
+CcCertificate *
+_cc_certificate_new_from_summary (GBytes *summary, const char *thumbprint)
+{
+  g_autoptr(GVariant) v = g_variant_ref_sink (
+      g_variant_new_from_bytes (G_VARIANT_TYPE (SUMMARY_TYPE), summary, FALSE));
+  g_autoptr(GVariant) der_v = NULL;
+  g_autofree char *sha256 = NULL;
+  CcCertificate *self;
+  const guint8 *der;
+  gint64 not_before, not_after;
+  guint64 subject_hash;
+  gsize len;
+
+  /* the index is checked as a whole; this checks that the summary is one of ours and is
+   * the certificate the file name says */
+  if (!g_variant_is_normal_form (v))
+    return NULL;
+  der_v = g_variant_get_child_value (v, 0);
+  der = g_variant_get_fixed_array (der_v, &len, 1);
+  sha256 = _cc_sha256_hex (der, len);
+  if (len == 0 || strcmp (sha256, thumbprint) != 0)
+    return NULL;
+
+  self = g_object_new (CC_TYPE_CERTIFICATE, NULL);
+  self->der = g_bytes_new (der, len);
+  self->sha256 = g_steal_pointer (&sha256);
+  g_variant_get (v, "(@ayssssssuxx^as^asubsubibt)", NULL, &self->sha1, &self->subject, &self->issuer,
+                 &self->issued_to, &self->issued_by, &self->serial, &self->version, &not_before,
+                 &not_after, &self->sans, &self->eku, &self->key_usage, &self->has_key_usage,
+                 &self->key_type, &self->key_bits, &self->is_ca, &self->path_length,
+                 &self->self_signed, &subject_hash);
+  self->not_before = unix_to_time (not_before);
+  self->not_after = unix_to_time (not_after);
+  self->subject_hash = (gulong) subject_hash;
+  return self;
 }
 
 GBytes *
@@ -638,7 +728,8 @@ cc_certificate_dup_sections (CcCertificate *self)
   g_autofree char *bits = g_strdup_printf ("%u", self->key_bits);
   g_autofree char *from = cc_format_iso8601 (self->not_before);
   g_autofree char *to = cc_format_iso8601 (self->not_after);
-  int sig_nid = X509_get_signature_nid (self->x509);
+  X509 *x509 = _cc_certificate_get_x509 (self);
+  int sig_nid = X509_get_signature_nid (x509);
 
   g_return_val_if_fail (CC_IS_CERTIFICATE (self), NULL);
 
@@ -650,9 +741,9 @@ cc_certificate_dup_sections (CcCertificate *self)
   cc_certificate_section_add (cert, _("Issuer"), self->issuer);
   g_list_store_append (store, cert);
 
-  add_name_fields (subject, X509_get_subject_name (self->x509));
+  add_name_fields (subject, X509_get_subject_name (x509));
   g_list_store_append (store, subject);
-  add_name_fields (issuer, X509_get_issuer_name (self->x509));
+  add_name_fields (issuer, X509_get_issuer_name (x509));
   g_list_store_append (store, issuer);
 
   cc_certificate_section_add (validity, _("Valid from"), from);
@@ -663,9 +754,9 @@ cc_certificate_dup_sections (CcCertificate *self)
   cc_certificate_section_add (key, _("Key size"), bits);
   g_list_store_append (store, key);
 
-  for (int i = 0; i < X509_get_ext_count (self->x509); i++)
+  for (int i = 0; i < X509_get_ext_count (x509); i++)
     {
-      X509_EXTENSION *ext = X509_get_ext (self->x509, i);
+      X509_EXTENSION *ext = X509_get_ext (x509, i);
       ASN1_OBJECT *obj = X509_EXTENSION_get_object (ext);
       int nid = OBJ_obj2nid (obj);
       char oid[128] = "";

@@ -517,6 +517,19 @@ cc_import_chain_certificates (CcDeployment *deployment,
         g_ptr_array_add (cc_certificate_is_self_signed (c) ? roots : inters, c);
     }
   {
+    /* the stores not read yet are read at once, on every core */
+    g_autoptr(GPtrArray) unloaded = g_ptr_array_new ();
+    for (guint s = 0; s < servers->len; s++)
+      for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
+        {
+          CcStore *store = cc_server_get_store (g_ptr_array_index (servers, s), kind);
+          if (!cc_store_is_loaded (store))
+            g_ptr_array_add (unloaded, store);
+        }
+    if (unloaded->len > 1 && !_cc_stores_load_many (unloaded, NULL, error))
+      return FALSE;
+  }
+  {
     /* every new file of every server is written first, then made durable with one sync,
      * then renamed into place: a failure before the renames leaves every store as it was */
     g_autoptr(CcBatch) batch = _cc_batch_new ();

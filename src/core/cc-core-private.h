@@ -130,6 +130,12 @@ char      *_cc_sha256_hex         (const void   *data,
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
+/* everything a certificate shows, with its DER, as bytes to keep in a store's index; and a
+ * certificate made from them that parses the DER only when it is needed (NULL when the
+ * bytes are not such a summary, or not of the certificate whose SHA-256 is thumbprint) */
+GBytes   *_cc_certificate_dup_summary      (CcCertificate *self);
+CcCertificate *_cc_certificate_new_from_summary (GBytes     *summary,
+                                                 const char *thumbprint);
 /* takes x509, parsed from exactly the bytes der (no second parse) */
 CcCertificate *_cc_certificate_new_take_x509 (X509 *x509, GBytes *der);
 
@@ -164,15 +170,18 @@ CcStoreIndex *_cc_store_index_new       (void);
 CcStoreIndex *_cc_store_index_read      (const char   *dir);
 void          _cc_store_index_free      (CcStoreIndex *self);
 guint         _cc_store_index_get_n_rows (CcStoreIndex *self);
-/* TRUE when a row for thumbprint records exactly this file (inode, size, mtime, ctime) */
+/* TRUE when a row for thumbprint records exactly this file (inode, size, mtime, ctime);
+ * *summary (nullable) then gets the certificate's summary, or NULL when it has none */
 gboolean      _cc_store_index_matches   (CcStoreIndex *self,
                                          const char   *thumbprint,
-                                         const GStatBuf *st);
-/* records that the file st holds thumbprint; FALSE (nothing recorded) when the file changed
- * too recently to be told apart from a later change */
+                                         const GStatBuf *st,
+                                         GBytes      **summary);
+/* records that the file st holds thumbprint (and its summary, nullable); FALSE (nothing
+ * recorded) when the file changed too recently to be told apart from a later change */
 gboolean      _cc_store_index_add       (CcStoreIndex *self,
                                          const char   *thumbprint,
-                                         const GStatBuf *st);
+                                         const GStatBuf *st,
+                                         GBytes       *summary);
 /* writes it atomically, without syncing (losing it costs a slower load, nothing else) */
 gboolean      _cc_store_index_write     (CcStoreIndex *self,
                                          const char   *dir,
@@ -201,6 +210,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcUndo, _cc_undo_free)
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,
                                           GError      **error);
+/* cert, or the one already interned under its thumbprint (a new reference) */
+CcCertificate *_cc_deployment_intern_certificate (CcDeployment  *self,
+                                                  CcCertificate *cert);
 /* the certificate already interned under thumbprint (a new reference), or NULL */
 CcCertificate *_cc_deployment_lookup_certificate (CcDeployment *self,
                                                   const char   *thumbprint);

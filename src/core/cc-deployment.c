@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <openssl/crypto.h>
+
 #include "cc-core-private.h"
 #include "cc-workflows.h"
 
@@ -219,6 +221,21 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
                          g_object_ref (cert));
   g_mutex_unlock (&self->cache_lock);
   return cert;
+}
+
+CcCertificate *
+_cc_deployment_intern_certificate (CcDeployment *self, CcCertificate *cert)
+{
+  CcCertificate *existing;
+
+  g_mutex_lock (&self->cache_lock);
+  existing = g_hash_table_lookup (self->cache, cc_certificate_get_thumbprint (cert));
+  if (existing == NULL)
+    g_hash_table_insert (self->cache, (gpointer) cc_certificate_get_thumbprint (cert),
+                         g_object_ref (cert));
+  existing = g_object_ref (existing ? existing : cert);
+  g_mutex_unlock (&self->cache_lock);
+  return existing;
 }
 
 CcCertificate *
@@ -847,12 +864,55 @@ load_json (CcDeployment *self, GError **error)
   return parse_json (self, file, data, len, error);
 }
 
+/* Where the first top-level object or array of text ends, or len when it does not: json-glib
+ * (1.6) accepts text holding several documents, keeps the last and leaks the others. */
+static gsize
+first_document_end (const char *text, gsize len)
+{
+  gsize i = 0;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  if (i >= len || (text[i] != '{' && text[i] != '['))
+    return len;
+  for (; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        return i + 1;
+    }
+  return len;
+}
+
 static gboolean
 parse_json (CcDeployment *self, const char *file, const char *data, gsize len, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
+  gsize end = first_document_end (data, len);
 
+  for (gsize i = end; i < len; i++)
+    if (!g_ascii_isspace (data[i]) && data[i] != '\0')
+      {
+        g_set_error (error, CC_ERROR, CC_ERROR_PARSE,
+                     _("%s holds more than one JSON document (something follows the first one); "
+                       "it was not changed: correct it by hand or restore it from a backup"),
+                     file);
+        return FALSE;
+      }
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: ..."; name the real file instead */
@@ -911,6 +971,8 @@ open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, self, g_object_unref);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 void
@@ -1224,6 +1286,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, self, g_object_unref);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void
@@ -1674,6 +1738,8 @@ run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, run->result_free);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void

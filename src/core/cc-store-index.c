@@ -11,8 +11,11 @@
 
 /* Layout, native byte order (the byte-order mark tells another machine's file apart):
  *   header  "CCINDEX\n" | u32 byte-order mark 0x01020304 | u32 version | u64 row count
+ *           | u64 size of the summaries
  *   rows    sorted by thumbprint: 32 bytes SHA-256 | u64 size | u64 inode | i64 mtime (ns)
- *           | i64 ctime (ns)
+ *           | i64 ctime (ns) | u32 offset and u32 length of its summary (0 and 0: none)
+ *   summaries (Personal stores): each certificate's DER and parsed fields, so that a reload
+ *           parses nothing (see _cc_certificate_dup_summary)
  *   trailer SHA-256 of everything before it
  * A row says: the file <thumbprint>.pem with exactly this inode, size, mtime and ctime held
  * the certificate whose SHA-256 is <thumbprint>. Any difference makes the file be read again.
@@ -20,9 +23,9 @@
 
 #define MAGIC "CCINDEX\n"
 #define BYTE_ORDER_MARK 0x01020304u
-#define VERSION 1u
-#define HEADER_SIZE 24
-#define ROW_SIZE 64
+#define VERSION 2u
+#define HEADER_SIZE 32
+#define ROW_SIZE 72
 #define TRAILER_SIZE 32
 
 /* A file changed in the same clock tick as it was recorded would look unchanged: rows are
@@ -36,14 +39,18 @@ typedef struct
   guint64 ino;
   gint64  mtime_ns;
   gint64  ctime_ns;
+  guint32 summary_offset;
+  guint32 summary_len;
 } Row;
 
 G_STATIC_ASSERT (sizeof (Row) == ROW_SIZE);
 
 struct _CcStoreIndex
 {
-  GArray *rows;    /* of Row, sorted by sha256 */
-  gint64  now_ns;  /* when this index was started (for the racy rule) */
+  GArray *rows;          /* of Row, sorted by sha256 */
+  GBytes *summaries;     /* as read (nullable) */
+  GByteArray *building;  /* as being written */
+  gint64  now_ns;        /* when this index was started (for the racy rule) */
 };
 
 static gboolean
@@ -86,6 +93,7 @@ _cc_store_index_new (void)
 {
   CcStoreIndex *self = g_new0 (CcStoreIndex, 1);
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->building = g_byte_array_new ();
   self->now_ns = g_get_real_time () * 1000;
   return self;
 }
@@ -96,6 +104,8 @@ _cc_store_index_free (CcStoreIndex *self)
   if (self == NULL)
     return;
   g_array_unref (self->rows);
+  g_clear_pointer (&self->summaries, g_bytes_unref);
+  g_byte_array_unref (self->building);
   g_free (self);
 }
 
@@ -114,7 +124,7 @@ _cc_store_index_read (const char *dir)
   unsigned int md_len = 0;
   CcStoreIndex *self;
   guint32 bom, version;
-  guint64 n_rows;
+  guint64 n_rows, summaries_len;
   gsize len;
 
   if (!g_file_get_contents (path, &data, &len, NULL))
@@ -124,9 +134,11 @@ _cc_store_index_read (const char *dir)
   memcpy (&bom, data + 8, 4);
   memcpy (&version, data + 12, 4);
   memcpy (&n_rows, data + 16, 8);
+  memcpy (&summaries_len, data + 24, 8);
   if (bom != BYTE_ORDER_MARK || version != VERSION
       || n_rows > (len - HEADER_SIZE - TRAILER_SIZE) / ROW_SIZE
-      || len != HEADER_SIZE + n_rows * ROW_SIZE + TRAILER_SIZE)
+      || summaries_len > len
+      || len != HEADER_SIZE + n_rows * ROW_SIZE + summaries_len + TRAILER_SIZE)
     goto damaged;
   if (!EVP_Digest (data, len - TRAILER_SIZE, md, &md_len, EVP_sha256 (), NULL)
       || md_len != TRAILER_SIZE || memcmp (md, data + len - TRAILER_SIZE, TRAILER_SIZE) != 0)
@@ -134,13 +146,19 @@ _cc_store_index_read (const char *dir)
 
   self = _cc_store_index_new ();
   g_array_append_vals (self->rows, data + HEADER_SIZE, n_rows);
-  /* the rows were written sorted; a file that says otherwise is not ours */
-  for (guint i = 1; i < self->rows->len; i++)
-    if (compare_rows (&g_array_index (self->rows, Row, i - 1), &g_array_index (self->rows, Row, i)) >= 0)
-      {
-        _cc_store_index_free (self);
-        goto damaged;
-      }
+  self->summaries = g_bytes_new (data + HEADER_SIZE + n_rows * ROW_SIZE, summaries_len);
+  /* the rows were written sorted, their summaries inside the file; one that says otherwise
+   * is not ours */
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = &g_array_index (self->rows, Row, i);
+      if ((i > 0 && compare_rows (row - 1, row) >= 0)
+          || (guint64) row->summary_offset + row->summary_len > summaries_len)
+        {
+          _cc_store_index_free (self);
+          goto damaged;
+        }
+    }
   return self;
 
 damaged:
@@ -149,7 +167,8 @@ damaged:
 }
 
 gboolean
-_cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st)
+_cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st,
+                         GBytes **summary)
 {
   Row key, *row;
 
@@ -159,20 +178,34 @@ _cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStat
   if (row == NULL)
     return FALSE;
   row_from_stat (&key, st);
-  return row->size == key.size && row->ino == key.ino && row->mtime_ns == key.mtime_ns
-         && row->ctime_ns == key.ctime_ns;
+  if (row->size != key.size || row->ino != key.ino || row->mtime_ns != key.mtime_ns
+      || row->ctime_ns != key.ctime_ns)
+    return FALSE;
+  if (summary != NULL)
+    *summary = row->summary_len > 0
+               ? g_bytes_new_from_bytes (self->summaries, row->summary_offset, row->summary_len)
+               : NULL;
+  return TRUE;
 }
 
 gboolean
-_cc_store_index_add (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st)
+_cc_store_index_add (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st,
+                     GBytes *summary)
 {
-  Row row;
+  Row row = { 0 };
 
   if (!thumbprint_to_raw (thumbprint, row.sha256))
     return FALSE;
   row_from_stat (&row, st);
   if (row.ctime_ns > self->now_ns - RACY_NS || row.mtime_ns > self->now_ns - RACY_NS)
     return FALSE;
+  if (summary != NULL && g_bytes_get_size (summary) < G_MAXUINT32
+      && self->building->len < G_MAXUINT32 - g_bytes_get_size (summary))
+    {
+      row.summary_offset = self->building->len;
+      row.summary_len = g_bytes_get_size (summary);
+      g_byte_array_append (self->building, g_bytes_get_data (summary, NULL), row.summary_len);
+    }
   g_array_append_val (self->rows, row);
   return TRUE;
 }
@@ -184,7 +217,7 @@ _cc_store_index_write (CcStoreIndex *self, const char *dir, GError **error)
   g_autoptr(GByteArray) out = g_byte_array_sized_new (HEADER_SIZE + self->rows->len * ROW_SIZE
                                                       + TRAILER_SIZE);
   guint32 bom = BYTE_ORDER_MARK, version = VERSION;
-  guint64 n_rows;
+  guint64 n_rows, summaries_len = self->building->len;
   unsigned char md[32];
   unsigned int md_len = 0;
 
@@ -200,7 +233,9 @@ _cc_store_index_write (CcStoreIndex *self, const char *dir, GError **error)
   g_byte_array_append (out, (const guint8 *) &bom, 4);
   g_byte_array_append (out, (const guint8 *) &version, 4);
   g_byte_array_append (out, (const guint8 *) &n_rows, 8);
+  g_byte_array_append (out, (const guint8 *) &summaries_len, 8);
   g_byte_array_append (out, (const guint8 *) self->rows->data, self->rows->len * ROW_SIZE);
+  g_byte_array_append (out, self->building->data, self->building->len);
   EVP_Digest (out->data, out->len, md, &md_len, EVP_sha256 (), NULL);
   g_byte_array_append (out, md, md_len);
   return _cc_write_file_unsynced (path, out->data, out->len, 0644, error);

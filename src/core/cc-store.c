@@ -273,6 +273,7 @@ load_certificate_file (CcDeployment *deployment,
   g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GError) error = NULL;
   CcStoreEntry *entry;
+  g_autoptr(GBytes) summary = NULL;
   GStatBuf st;
   gboolean have_stat = FALSE;
   gsize len;
@@ -282,14 +283,23 @@ load_certificate_file (CcDeployment *deployment,
   /* relative to the folder: one name to look up, not the whole path */
   if (fresh != NULL)
     have_stat = dir_fd >= 0 ? fstatat (dir_fd, name, &st, 0) == 0 : g_stat (path, &st) == 0;
-  if (have_stat && _cc_store_index_matches (index, thumbprint, &st))
+  if (have_stat && _cc_store_index_matches (index, thumbprint, &st, &summary))
     {
       *hit = TRUE;
       cert = _cc_deployment_lookup_certificate (deployment, thumbprint);
+      if (cert == NULL && summary != NULL)
+        {
+          /* parsed before: its summary is in the index, and the DER waits until needed */
+          g_autoptr(CcCertificate) made = _cc_certificate_new_from_summary (summary, thumbprint);
+          if (made != NULL)
+            cert = _cc_deployment_intern_certificate (deployment, made);
+        }
     }
   if (cert != NULL)
     {
-      _cc_store_index_add (fresh, thumbprint, &st);
+      if (summary == NULL && personal)
+        summary = _cc_certificate_dup_summary (cert);
+      _cc_store_index_add (fresh, thumbprint, &st, summary);
       goto have_certificate;
     }
 
@@ -321,7 +331,12 @@ load_certificate_file (CcDeployment *deployment,
       return NULL;
     }
   if (have_stat)
-    _cc_store_index_add (fresh, thumbprint, &st);
+    {
+      /* Personal certificates are each on a server or a pool: their summaries save parsing
+       * them again; trust stores' certificates are shared by many and parsed once anyway */
+      g_autoptr(GBytes) made = personal ? _cc_certificate_dup_summary (cert) : NULL;
+      _cc_store_index_add (fresh, thumbprint, &st, made);
+    }
 
 have_certificate:
   if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
@@ -604,6 +619,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+  /* this pool thread may end while the process exits: see many_job_run in cc-store.c */
+  OPENSSL_thread_stop ();
 }
 
 static void
