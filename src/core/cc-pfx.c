@@ -267,14 +267,6 @@ _cc_pfx_parse (const char       *file,
                        file, ASN1_INTEGER_get (iter));
           return FALSE;
         }
-      if (!PKCS12_verify_mac (p12, password, -1))
-        {
-          ERR_clear_error ();
-          g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
-                       _("The password for “%s” is wrong; type the password given when the certificate was exported"),
-                       file);
-          return FALSE;
-        }
     }
   if (!pkcs12_work_is_sane (p12, password))
     {
@@ -283,8 +275,20 @@ _cc_pfx_parse (const char       *file,
                      "refused. Export it again with the usual settings"), file);
       return FALSE;
     }
+  /* PKCS12_parse checks the MAC itself: checking it first as well would derive its key
+   * twice */
   if (!PKCS12_parse (p12, password, &key, &x509, &ca))
     {
+      unsigned long e = ERR_peek_last_error ();
+
+      if (ERR_GET_LIB (e) == ERR_LIB_PKCS12 && ERR_GET_REASON (e) == PKCS12_R_MAC_VERIFY_FAILURE)
+        {
+          ERR_clear_error ();
+          g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+                       _("The password for “%s” is wrong; type the password given when the certificate was exported"),
+                       file);
+          return FALSE;
+        }
       _cc_set_openssl_error (error, CC_ERROR_BAD_CERTIFICATE,
                              _("“%s” cannot be decrypted; it may use an algorithm this system does not support, or the password is wrong"),
                              file);
