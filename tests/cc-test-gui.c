@@ -30,6 +30,19 @@ cc_test_wait_until (CcTestDoneFunc done_func,
   g_source_remove (id);
 }
 
+static gboolean
+only_caller_ref (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}
+
+void
+cc_test_wait_released (gpointer    object,
+                       const char *what)
+{
+  cc_test_wait_until (only_caller_ref, object, what);
+}
+
 typedef struct
 {
   guint      frames;
@@ -140,6 +153,7 @@ cc_test_screenshot (GtkWidget  *window,
   g_test_message ("screenshot: %s (%u%s colours)", path, wait.n_colours,
                   wait.n_colours > 1000 ? "+" : "");
   g_assert_cmpuint (wait.n_colours, >, 16);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 }
 
 static void

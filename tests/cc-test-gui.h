@@ -1,5 +1,5 @@
 /* cc-test-gui.h: waiting on the main loop and taking screenshots of a window, for the widget
- * tests (the same steps test-window.c and test-overview.c take inline). */
+ * tests. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,7 +14,12 @@ typedef gboolean (*CcTestDoneFunc) (gpointer data);
 void  cc_test_wait_until    (CcTestDoneFunc done_func,
                              gpointer       data,
                              const char    *what);
-/* Lets the window lay out and paint n frames. */
+/* Iterates the main loop until the last reference to object but the caller's is gone (a
+ * callback that held it has run); fails the test after CC_TEST_WAIT_SECONDS. */
+void  cc_test_wait_released (gpointer      object,
+                             const char    *what);
+/* Lets the window lay out and paint n frames (while layout is pending, list rows and
+ * snapshots are empty). */
 void  cc_test_wait_frames   (GtkWidget     *window,
                              guint          n);
 /* Saves the window as $CC_TEST_LOG_DIR/certconsole-<name>.png a few frames after the last

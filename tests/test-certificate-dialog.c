@@ -13,9 +13,9 @@
 #include "cc-certificate-dialog-private.h"
 #include "cc-window.h"
 #include "cc-window-private.h"
+#include "cc-test-gui.h"
 #include "cc-test-pki.h"
 
-#define WAIT_SECONDS 90
 #define LAB_CA "Contoso Lab CA"
 
 /* the window under test, shared by the steps below, which run in order */
@@ -27,34 +27,6 @@ static struct
   CcWindow      *window;
   char          *spare_thumbprint;   /* an unassigned Personal certificate of fe02 */
 } fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main loop until condition holds. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("still waiting after %d s for %s", WAIT_SECONDS, what);
-  g_source_remove (id);
-}
 
 static gboolean
 window_idle (gpointer data)
@@ -72,148 +44,14 @@ actions_idle (gpointer data)
 static void
 wait_until_idle (void)
 {
-  wait_until (window_idle, NULL, "the window to open or load");
+  cc_test_wait_until (window_idle, NULL, "the window to open or load");
 }
 
 /* a workflow started by a cert.* action has finished (and the deployment refreshed) */
 static void
 wait_for_actions (void)
 {
-  wait_until (actions_idle, NULL, "the workflow to finish");
-}
-
-typedef struct
-{
-  guint      frames;
-  guint      wanted;
-  GtkWidget *widget;
-  char      *screenshot_path;
-  gboolean   screenshot_taken;
-  guint      n_colours;
-} FrameWait;
-
-static void take_screenshot (FrameWait *wait);
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                FrameWait     *wait)
-{
-  wait->frames++;
-  if (wait->frames == wait->wanted && wait->screenshot_path != NULL)
-    take_screenshot (wait);
-  gtk_widget_queue_draw (wait->widget);
-}
-
-/* Lets a window lay out and paint a few frames: while layout is pending, list rows and
- * snapshots are empty. With a path, takes a screenshot in the last frame's after-paint. */
-static FrameWait *
-wait_for_frames (GtkWidget  *window,
-                 guint       n,
-                 const char *screenshot_path)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  FrameWait *wait = g_new0 (FrameWait, 1);
-  gboolean timed_out = FALSE;
-  guint id;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-
-  wait->wanted = n;
-  wait->widget = window;
-  wait->screenshot_path = g_strdup (screenshot_path);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
-  gdk_frame_clock_begin_updating (clock);
-  gtk_widget_queue_draw (window);
-
-  id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-  while (wait->frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("the window painted only %u frames in %d s", wait->frames, WAIT_SECONDS);
-  g_source_remove (id);
-
-  gdk_frame_clock_end_updating (clock);
-  g_signal_handler_disconnect (clock, handler);
-
-  return wait;
-}
-
-static void
-frame_wait_free (FrameWait *wait)
-{
-  g_free (wait->screenshot_path);
-  g_free (wait);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrameWait, frame_wait_free)
-
-static void
-take_screenshot (FrameWait *wait)
-{
-  GtkWidget *widget = wait->widget;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colours = NULL;
-  g_autofree guchar *pixels = NULL;
-  GskRenderer *renderer;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, wait->screenshot_path));
-
-  /* a blank or one-colour picture means something drew nothing */
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  colours = g_hash_table_new (NULL, NULL);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      guint32 pixel;
-
-      memcpy (&pixel, pixels + i * 4, 4);
-      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-      if (g_hash_table_size (colours) > 1000)
-        break;
-    }
-  wait->n_colours = g_hash_table_size (colours);
-  wait->screenshot_taken = TRUE;
-}
-
-/* Saves a window as $CC_TEST_LOG_DIR/certconsole-<name>.png, a few frames after the last
- * change, and checks the picture is not blank. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
-  g_autofree char *file = g_strdup_printf ("certconsole-%s.png", name);
-  g_autofree char *path = NULL;
-  g_autoptr(FrameWait) frames = NULL;
-
-  if (log_dir == NULL)
-    log_dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (log_dir, 0755), ==, 0);
-  path = g_build_filename (log_dir, file, NULL);
-
-  frames = wait_for_frames (window, 4, path);
-  g_assert_true (frames->screenshot_taken);
-  g_test_message ("screenshot: %s (%u%s colours)", path, frames->n_colours,
-                  frames->n_colours > 1000 ? "+" : "");
-  g_assert_cmpuint (frames->n_colours, >, 16);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  cc_test_wait_until (actions_idle, NULL, "the workflow to finish");
 }
 
 static gboolean
@@ -232,45 +70,16 @@ window_fits (gpointer data)
 static void
 wait_for_fit (GtkWidget *window)
 {
-  g_autoptr(FrameWait) frames = wait_for_frames (window, 1, NULL);
+  cc_test_wait_frames (window, 1);
 
-  wait_until (window_fits, window, "the window to fit its content");
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *out)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-/* every label the user can see in widget, one a line, between newlines */
-static char *
-dup_visible_labels (GtkWidget *widget)
-{
-  GString *out = g_string_new ("\n");
-
-  collect_labels (widget, out);
-  return g_string_free (out, FALSE);
+  cc_test_wait_until (window_fits, window, "the window to fit its content");
 }
 
 static void
 assert_shows_label (GtkWidget  *widget,
                     const char *text)
 {
-  g_autofree char *labels = dup_visible_labels (widget);
+  g_autofree char *labels = cc_test_dup_visible_labels (widget);
   g_autofree char *line = g_strdup_printf ("\n%s\n", text);
 
   if (strstr (labels, line) == NULL)
@@ -281,7 +90,7 @@ static void
 assert_shows_text (GtkWidget  *widget,
                    const char *text)
 {
-  g_autofree char *labels = dup_visible_labels (widget);
+  g_autofree char *labels = cc_test_dup_visible_labels (widget);
 
   if (strstr (labels, text) == NULL)
     g_error ("no visible label holding \"%s\" among:%s", text, labels);
@@ -376,7 +185,7 @@ respond (AdwMessageDialog *dialog,
   g_assert_true (gtk_widget_is_sensitive (button));
 
   g_signal_emit_by_name (button, "clicked");
-  wait_until (no_message_dialog, NULL, "the message dialog to close");
+  cc_test_wait_until (no_message_dialog, NULL, "the message dialog to close");
 }
 
 /* the sidebar and the store browser */
@@ -532,9 +341,9 @@ menu_offers (const char *label)
 
   _cc_certificate_actions_popup_menu (fixture.window, 80, 60);
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (fixture.window), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
   }
-  labels = dup_visible_labels (GTK_WIDGET (menu));
+  labels = cc_test_dup_visible_labels (GTK_WIDGET (menu));
   gtk_popover_popdown (menu);
   return strstr (labels, line) != NULL;
 }
@@ -567,7 +376,7 @@ dup_clipboard_text (void)
   char *text = NULL;
 
   gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
-  wait_until (text_read, &text, "the clipboard's text");
+  cc_test_wait_until (text_read, &text, "the clipboard's text");
   return text;
 }
 
@@ -615,7 +424,6 @@ static CcCertificateDialog *
 open_viewer (CcCertificate *expected)
 {
   CcCertificateDialog *dialog;
-  g_autoptr(FrameWait) frames = NULL;
 
   activate ("cert.view");
   dialog = CC_CERTIFICATE_DIALOG (find_toplevel (CC_TYPE_CERTIFICATE_DIALOG));
@@ -624,7 +432,7 @@ open_viewer (CcCertificate *expected)
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture.window));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 660, 640);
-  frames = wait_for_frames (GTK_WIDGET (dialog), 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (dialog), 3);
   return dialog;
 }
 
@@ -634,18 +442,12 @@ path_built (gpointer data)
   return _cc_certificate_dialog_get_path (data) != NULL;
 }
 
-static gboolean
-dialog_gone (gpointer data)
-{
-  return G_OBJECT (data)->ref_count == 1;
-}
-
 static void
 close_viewer (CcCertificateDialog *dialog)
 {
   g_object_ref (dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_until (dialog_gone, dialog, "the viewer to let go");
+  cc_test_wait_released (dialog, "the viewer to let go");
   g_assert_finalize_object (dialog);
 }
 
@@ -709,15 +511,15 @@ test_viewer_general (void)
   assert_shows_label (widget, "The private key is exportable.");
   assert_shows_label (widget, "In the Personal store of edge01.contoso.com");
   /* valid, and the path is fine: no warning */
-  wait_until (path_built, dialog, "the certification path");
+  cc_test_wait_until (path_built, dialog, "the certification path");
   {
-    g_autofree char *labels = dup_visible_labels (widget);
+    g_autofree char *labels = cc_test_dup_visible_labels (widget);
 
     g_assert_null (strstr (labels, "expired"));
     g_assert_null (strstr (labels, "cannot be verified"));
   }
 
-  save_screenshot (widget, "certificate-viewer-general");
+  cc_test_screenshot (widget, "certificate-viewer-general");
   close_viewer (dialog);
 }
 
@@ -740,7 +542,7 @@ test_viewer_details (void)
   adw_view_stack_set_visible_child_name (_cc_certificate_dialog_get_view_stack (dialog),
                                          "details");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 2);
   }
   /* sections as headers, fields as label + value rows */
   assert_shows_label (GTK_WIDGET (dialog), "Certificate");
@@ -769,10 +571,10 @@ test_viewer_details (void)
 
   /* the selected row scrolled into view, and the value pane, are drawn */
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 3, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 3);
   }
   assert_shows_label (GTK_WIDGET (dialog), "Fingerprints › SHA-256");
-  save_screenshot (GTK_WIDGET (dialog), "certificate-viewer-details");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-viewer-details");
   close_viewer (dialog);
 }
 
@@ -816,7 +618,7 @@ test_viewer_path (void)
   CcPathLink *top;
 
   adw_view_stack_set_visible_child_name (_cc_certificate_dialog_get_view_stack (dialog), "path");
-  wait_until (path_built, dialog, "the certification path");
+  cc_test_wait_until (path_built, dialog, "the certification path");
 
   /* leaf, issuing CA, root: all fine on edge01 */
   path = _cc_certificate_dialog_get_path (dialog);
@@ -835,17 +637,17 @@ test_viewer_path (void)
   g_assert_cmpstr (_cc_certificate_dialog_get_path_status (dialog), ==,
                    ((CcPathLink *) g_ptr_array_index (path, 0))->detail);
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 2);
   }
   assert_shows_label (GTK_WIDGET (dialog), cc_certificate_get_issued_to (root));
   assert_shows_label (GTK_WIDGET (dialog), "edgepool.contoso.com");
   assert_shows_label (GTK_WIDGET (dialog), "Certificate status");
-  save_screenshot (GTK_WIDGET (dialog), "certificate-viewer-path");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-viewer-path");
 
   /* the root leaves edge01's Trusted Root store: the viewer follows at once */
   g_assert_true (cc_store_remove (roots, cc_certificate_get_thumbprint (root), &error));
   g_assert_no_error (error);
-  wait_until (path_has_status, dialog, "the path to show the missing root");
+  cc_test_wait_until (path_has_status, dialog, "the path to show the missing root");
   path = _cc_certificate_dialog_get_path (dialog);
   top = g_ptr_array_index (path, path->len - 1);
   g_assert_true (top->status == CC_LINK_MISSING_ISSUER || top->status == CC_LINK_NOT_TRUSTED);
@@ -854,24 +656,24 @@ test_viewer_path (void)
   gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
   g_assert_cmpstr (_cc_certificate_dialog_get_path_status (dialog), ==, top->detail);
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 2);
   }
   assert_shows_label (GTK_WIDGET (dialog), top->detail);
-  save_screenshot (GTK_WIDGET (dialog), "certificate-viewer-path-broken");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-viewer-path-broken");
   adw_view_stack_set_visible_child_name (_cc_certificate_dialog_get_view_stack (dialog),
                                          "general");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 2);
   }
   assert_shows_text (GTK_WIDGET (dialog), "cannot be verified up to a trusted certification "
                                           "authority on edge01.contoso.com");
-  save_screenshot (GTK_WIDGET (dialog), "certificate-viewer-general-broken");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-viewer-general-broken");
 
   /* and back */
   g_assert_true (cc_store_add_certificate (roots, root, NULL, "Contoso Lab CA Root", FALSE,
                                            "chain", &error));
   g_assert_no_error (error);
-  wait_until (path_all_ok, dialog, "the path to be whole again");
+  cc_test_wait_until (path_all_ok, dialog, "the path to be whole again");
 
   close_viewer (dialog);
 }
@@ -898,7 +700,6 @@ static void
 test_context_menu (void)
 {
   GtkPopover *menu = _cc_certificate_actions_get_menu (fixture.window);
-  g_autoptr(FrameWait) frames = NULL;
 
   /* a right click on a row selects it and opens the menu there */
   {
@@ -913,8 +714,7 @@ test_context_menu (void)
     gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (get_entries ()),
                                        GTK_INVALID_LIST_POSITION);
     g_assert_null (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (get_entries ())));
-    frames = wait_for_frames (GTK_WIDGET (fixture.window), 2, NULL);
-    g_clear_pointer (&frames, frame_wait_free);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
 
     collect_descendants (column_view, GTK_TYPE_LABEL, labels);
     for (guint i = 0; i < labels->len && cell == NULL; i++)
@@ -940,7 +740,7 @@ test_context_menu (void)
                    == first);
   }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
-  frames = wait_for_frames (GTK_WIDGET (fixture.window), 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   assert_shows_label (GTK_WIDGET (menu), "View");
   assert_shows_label (GTK_WIDGET (menu), "Export…");
   assert_shows_label (GTK_WIDGET (menu), "Copy Thumbprint");
@@ -1027,7 +827,7 @@ test_delete_undo (void)
   g_assert_no_error (error);
 
   select_store ("fe02.contoso.com", CC_STORE_PERSONAL);
-  wait_until (entry_shown, fixture.spare_thumbprint, "the spare certificate");
+  cc_test_wait_until (entry_shown, fixture.spare_thumbprint, "the spare certificate");
   entry = select_entry (fixture.spare_thumbprint);
   g_assert_cmpstr (cc_store_entry_get_assigned_to (entry), ==, "");
 
@@ -1051,16 +851,16 @@ test_delete_undo (void)
   g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_false (g_file_test (pem_file, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (key_file, G_FILE_TEST_EXISTS));
-  wait_until (entry_gone, fixture.spare_thumbprint, "the certificate to leave the list");
+  cc_test_wait_until (entry_gone, fixture.spare_thumbprint, "the certificate to leave the list");
 
   toast = _cc_certificate_actions_get_last_toast (fixture.window);
   g_assert_nonnull (toast);
   g_assert_cmpstr (adw_toast_get_title (toast), ==, "Deleted “pool01.contoso.com”");
   g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (fixture.window), 3, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   }
-  save_screenshot (GTK_WIDGET (fixture.window), "certificate-deleted");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "certificate-deleted");
 
   /* Undo, as the toast's button does it: the certificate, its key and its name come back */
   g_signal_emit_by_name (toast, "button-clicked");
@@ -1077,7 +877,7 @@ test_delete_undo (void)
     g_assert_cmpint (g_stat (key_file, &st), ==, 0);
     g_assert_cmpint (st.st_mode & 0077, ==, 0);
   }
-  wait_until (entry_shown, fixture.spare_thumbprint, "the certificate to come back");
+  cc_test_wait_until (entry_shown, fixture.spare_thumbprint, "the certificate to come back");
   entry = select_entry (fixture.spare_thumbprint);
   g_assert_cmpstr (cc_store_entry_get_friendly_name (entry), ==, "Spare pool01");
   g_assert_true (cc_store_entry_get_has_private_key (entry));
@@ -1110,7 +910,7 @@ test_delete_undo (void)
     wait_for_actions ();
     g_assert_true (g_file_test (root_file, G_FILE_TEST_IS_REGULAR));
     g_assert_true (g_file_test (link, G_FILE_TEST_EXISTS));
-    wait_until (entry_shown, (gpointer) cc_certificate_get_thumbprint (root), "the root");
+    cc_test_wait_until (entry_shown, (gpointer) cc_certificate_get_thumbprint (root), "the root");
   }
 }
 
@@ -1136,7 +936,7 @@ choose_file (const char *folder,
   g_assert_no_error (error);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   /* the chooser reads its folder in the background before it can name a file in it */
-  wait_until (chooser_has_file, chooser, "the file chooser to settle");
+  cc_test_wait_until (chooser_has_file, chooser, "the file chooser to settle");
   gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
   g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
 }
@@ -1283,7 +1083,7 @@ test_export_import_pfx (void)
   assert_shows_label (GTK_WIDGET (dialog), "The passwords do not match");
   set_password_rows (dialog, "Pa55word!", "Pa55word!");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "export"));
-  save_screenshot (GTK_WIDGET (dialog), "certificate-export-pfx");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-export-pfx");
   respond (dialog, "export");
   wait_for_actions ();
   g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
@@ -1304,7 +1104,7 @@ test_export_import_pfx (void)
       g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Certificates Imported");
       respond (dialog, "close");
     }
-  wait_until (entry_shown, thumbprint, "the imported certificate");
+  cc_test_wait_until (entry_shown, thumbprint, "the imported certificate");
   {
     CcStoreEntry *entry = select_entry (thumbprint);
 
@@ -1316,7 +1116,7 @@ test_export_import_pfx (void)
 static gboolean
 assign_checked (gpointer data)
 {
-  g_autofree char *labels = dup_visible_labels (data);
+  g_autofree char *labels = cc_test_dup_visible_labels (data);
 
   return strstr (labels, "Checking the requirements") == NULL
          && (strstr (labels, "requirement") != NULL || strstr (labels, " it ") != NULL
@@ -1334,7 +1134,7 @@ select_interface (AdwMessageDialog *dialog,
 
   g_assert_nonnull (combo);
   /* the list waits for the trust stores */
-  wait_until ((Condition) gtk_widget_is_sensitive, combo, "the interfaces");
+  cc_test_wait_until ((CcTestDoneFunc) gtk_widget_is_sensitive, combo, "the interfaces");
   for (guint i = 0; i < interfaces->len; i++)
     if (g_array_index (interfaces, CcInterface, i) == iface)
       {
@@ -1377,16 +1177,16 @@ test_assign (void)
   activate ("cert.assign");
   dialog = get_message_dialog ("Assign Certificate");
   select_interface (dialog, cwa, CC_INTERFACE_CWA_MTLS);
-  wait_until (assign_checked, dialog, "the requirement check");
+  cc_test_wait_until (assign_checked, dialog, "the requirement check");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (dialog), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (dialog), 2);
   }
   wait_for_fit (GTK_WIDGET (dialog));
   assert_shows_text (GTK_WIDGET (dialog), "it is issued to im.contoso.com, but cwa-mtls of "
                                           "cwa01.contoso.com needs the name cwa01.contoso.com");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "assign"));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "force"));
-  save_screenshot (GTK_WIDGET (dialog), "certificate-assign-errors");
+  cc_test_screenshot (GTK_WIDGET (dialog), "certificate-assign-errors");
   respond (dialog, "cancel");
   g_assert_cmpuint (_cc_certificate_actions_get_n_running (fixture.window), ==, 0);
   g_assert_cmpstr (cc_server_get_assignment (cwa, CC_INTERFACE_CWA_MTLS), !=, ssl_thumbprint);
@@ -1397,7 +1197,7 @@ test_assign (void)
   activate ("cert.assign");
   dialog = get_message_dialog ("Assign Certificate");
   select_interface (dialog, fe02, CC_INTERFACE_DEFAULT);
-  wait_until (assign_checked, dialog, "the requirement check");
+  cc_test_wait_until (assign_checked, dialog, "the requirement check");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "assign"));
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "force"));
   respond (dialog, "assign");
@@ -1408,10 +1208,10 @@ test_assign (void)
       g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Certificate Assigned");
       respond (dialog, "close");
     }
-  wait_until (spare_assigned, NULL, "the assignment to show");
+  cc_test_wait_until (spare_assigned, NULL, "the assignment to show");
 
   /* and now it is in use: Delete refuses */
-  wait_until (entry_shown, fixture.spare_thumbprint, "the store to reload");
+  cc_test_wait_until (entry_shown, fixture.spare_thumbprint, "the store to reload");
   select_entry (fixture.spare_thumbprint);
   activate ("cert.delete");
   respond (get_message_dialog ("Certificate In Use"), "close");
@@ -1518,7 +1318,7 @@ test_viewer_expired (void)
   cc_test_pki_free (pki);
 
   select_store ("cwa01.contoso.com", CC_STORE_TRUSTED_ROOT);
-  wait_until (entry_shown, (gpointer) cc_certificate_get_thumbprint (old), "the old root");
+  cc_test_wait_until (entry_shown, (gpointer) cc_certificate_get_thumbprint (old), "the old root");
   select_entry (cc_certificate_get_thumbprint (old));
   dialog = open_viewer (old);
   assert_shows_text (GTK_WIDGET (dialog), "This certificate expired on ");
@@ -1526,23 +1326,17 @@ test_viewer_expired (void)
   assert_shows_label (GTK_WIDGET (dialog), "None");
   assert_shows_label (GTK_WIDGET (dialog), "• All purposes");
   {
-    g_autofree char *labels = dup_visible_labels (GTK_WIDGET (dialog));
+    g_autofree char *labels = cc_test_dup_visible_labels (GTK_WIDGET (dialog));
 
     g_assert_null (strstr (labels, "private key"));
   }
 
   /* a root alone on its path, not valid now */
-  wait_until (path_built, dialog, "the certification path");
+  cc_test_wait_until (path_built, dialog, "the certification path");
   path = _cc_certificate_dialog_get_path (dialog);
   g_assert_cmpuint (path->len, ==, 1);
   g_assert_cmpint (((CcPathLink *) g_ptr_array_index (path, 0))->status, ==, CC_LINK_EXPIRED);
   close_viewer (dialog);
-}
-
-static gboolean
-window_released (gpointer data)
-{
-  return G_OBJECT (data)->ref_count == 1;
 }
 
 static void
@@ -1551,7 +1345,7 @@ test_close (void)
   CcWindow *window = g_steal_pointer (&fixture.window);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_until (window_released, window, "the window to let go");
+  cc_test_wait_released (window, "the window to let go");
   g_assert_finalize_object (window);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cc-test-cli.h"
 #include "cc-test-pki.h"
 
 #define EDGE01 "edge01.contoso.com"
@@ -21,55 +22,6 @@
 #define FE_POOL "pool01.contoso.com"
 #define DEMO_CA "Contoso Lab CA"
 
-typedef struct
-{
-  char *tmpdir;
-  char *dir;       /* the deployment folder: tmpdir/dep */
-  CcTestPki *pki;  /* made on first use */
-} Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-setup (Fixture       *fx,
-       gconstpointer  data)
-{
-  fx->tmpdir = cc_test_make_tmpdir ();
-  fx->dir = g_build_filename (fx->tmpdir, "dep", NULL);
-}
-
-static void
-teardown (Fixture       *fx,
-          gconstpointer  data)
-{
-  g_clear_pointer (&fx->pki, cc_test_pki_free);
-  cc_test_rmrf (fx->tmpdir);
-  g_free (fx->tmpdir);
-  g_free (fx->dir);
-}
-
-static CcTestPki *
-get_pki (Fixture *fx)
-{
-  if (fx->pki == NULL)
-    fx->pki = cc_test_pki_new ();
-  return fx->pki;
-}
-
 static gboolean
 have (const char *program)
 {
@@ -78,144 +30,16 @@ have (const char *program)
   return path != NULL;
 }
 
-/* Runs certctl [--deployment dir] args..., with input on its standard input (or none).
- * The working folder is the fixture's tmpdir, so relative names work as typed. */
-static void
-run_argv (Run                *run,
-          const char         *cwd,
-          const char         *dir,
-          const char         *input,
-          const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *certctl = g_getenv ("CERTCTL");
-
-  g_assert_nonnull (certctl);
-  g_ptr_array_add (argv, (gpointer) certctl);
-  if (dir != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer) "--deployment");
-      g_ptr_array_add (argv, (gpointer) dir);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE
-                                        | (input ? G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                 : G_SUBPROCESS_FLAGS_STDIN_INHERIT));
-  if (cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, cwd);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  run_clear (run);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-  if (g_test_verbose ())
-    {
-      g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata + 1);
-      g_test_message ("certctl %s: %d\n%s%s", line, run->status, run->out, run->err);
-    }
-}
-
 #define certctl(run, fx, ...) \
-  run_argv ((run), (fx)->tmpdir, (fx)->dir, NULL, (const char *[]) { __VA_ARGS__, NULL })
+  cc_test_run_certctl ((run), (fx)->tmpdir, (fx)->dir, NULL, NULL, \
+                       (const char *[]) { __VA_ARGS__, NULL })
 #define certctl_stdin(run, fx, input, ...) \
-  run_argv ((run), (fx)->tmpdir, (fx)->dir, (input), (const char *[]) { __VA_ARGS__, NULL })
-
-/* Success: exit 0, nothing on stderr. */
-static void
-assert_ok (Run *run)
-{
-  if (run->status != 0)
-    g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, 0);
-  g_assert_cmpstr (run->err, ==, "");
-}
-
-/* Exactly one line "certctl: ..." on stderr; mentions (nullable) in it. */
-static void
-assert_one_line (const char *err,
-                 const char *mentions)
-{
-  const char *nl;
-
-  if (!g_str_has_prefix (err, "certctl: "))
-    g_error ("stderr is not 'certctl: ...': '%s'", err);
-  nl = strchr (err, '\n');
-  g_assert_nonnull (nl);
-  g_assert_cmpstr (nl, ==, "\n");
-  if (mentions != NULL && strstr (err, mentions) == NULL)
-    g_error ("'%s' does not name '%s'", err, mentions);
-}
-
-/* Failure: exit 1, one line naming what, nothing on stdout. */
-static void
-assert_failed (Run        *run,
-               const char *names)
-{
-  if (run->status != 1)
-    g_error ("exit %d, not 1; stdout '%s' stderr '%s'", run->status, run->out, run->err);
-  assert_one_line (run->err, names);
-  g_assert_cmpstr (run->out, ==, "");
-}
-
-/* Usage error: exit 2, "certctl: ..." then "Try 'certctl --help'." */
-static void
-assert_usage (Run        *run,
-              const char *mentions)
-{
-  g_auto(GStrv) lines = g_strsplit (run->err, "\n", -1);
-
-  if (run->status != 2)
-    g_error ("exit %d, not 2; stdout '%s' stderr '%s'", run->status, run->out, run->err);
-  g_assert_cmpuint (g_strv_length (lines), ==, 3);
-  g_assert_true (g_str_has_prefix (lines[0], "certctl: "));
-  g_assert_cmpstr (lines[1], ==, "Try 'certctl --help'.");
-  if (mentions != NULL && strstr (lines[0], mentions) == NULL)
-    g_error ("'%s' does not mention '%s'", lines[0], mentions);
-  g_assert_cmpstr (run->out, ==, "");
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-static JsonArray *
-parse_json_array (const char *text)
-{
-  g_autoptr(JsonNode) root = parse_json (text);
-
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
-  return json_array_ref (json_node_get_array (root));
-}
-
-static JsonObject *
-parse_json_object (const char *text)
-{
-  g_autoptr(JsonNode) root = parse_json (text);
-
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-  return json_object_ref (json_node_get_object (root));
-}
+  cc_test_run_certctl ((run), (fx)->tmpdir, (fx)->dir, NULL, (input), \
+                       (const char *[]) { __VA_ARGS__, NULL })
 
 static char *
-path (Fixture    *fx,
-      const char *name)
+path (CcTestFixture *fx,
+      const char    *name)
 {
   return g_build_filename (fx->tmpdir, name, NULL);
 }
@@ -243,7 +67,7 @@ read_file (const char *file)
 }
 
 static char *
-snapshot (Fixture *fx)
+snapshot (CcTestFixture *fx)
 {
   return cc_test_snapshot_tree (fx->dir);
 }
@@ -302,25 +126,25 @@ has_check_row (const char *out,
 }
 
 static void
-make_demo (Fixture *fx)
+make_demo (CcTestFixture *fx)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
 
   certctl (&run, fx, "init", "--demo");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 }
 
 /* The thumbprint of the first certificate with a private key in a server's Personal store. */
 static char *
-first_personal (Fixture    *fx,
-                const char *server)
+first_personal (CcTestFixture *fx,
+                const char    *server)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) array = NULL;
 
   certctl (&run, fx, "--json", "list", "certs", "--server", server);
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
@@ -333,17 +157,17 @@ first_personal (Fixture    *fx,
 }
 
 static gboolean
-personal_has (Fixture    *fx,
-              const char *server,
-              const char *thumbprint,
-              gboolean   *exportable)
+personal_has (CcTestFixture *fx,
+              const char    *server,
+              const char    *thumbprint,
+              gboolean      *exportable)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) array = NULL;
 
   certctl (&run, fx, "--json", "list", "certs", "--server", server);
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
@@ -360,16 +184,16 @@ personal_has (Fixture    *fx,
 
 /* The thumbprint a server's interface is assigned (NULL when none). */
 static char *
-assignment (Fixture    *fx,
-            const char *server,
-            const char *iface)
+assignment (CcTestFixture *fx,
+            const char    *server,
+            const char    *iface)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) array = NULL;
 
   certctl (&run, fx, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
@@ -382,19 +206,19 @@ assignment (Fixture    *fx,
 }
 
 static char *
-lab_file (Fixture    *fx,
-          const char *slug,
-          const char *name)
+lab_file (CcTestFixture *fx,
+          const char    *slug,
+          const char    *name)
 {
   return g_build_filename (fx->dir, "ca", slug, name, NULL);
 }
 
 /* Signs a CSR file with a lab CA's files using the openssl command, as an outside CA. */
 static void
-sign_with_openssl (Fixture    *fx,
-                   const char *slug,
-                   const char *csr,
-                   const char *answer)
+sign_with_openssl (CcTestFixture *fx,
+                   const char    *slug,
+                   const char    *csr,
+                   const char    *answer)
 {
   g_autofree char *ca = lab_file (fx, slug, "issuing.pem");
   g_autofree char *key = lab_file (fx, slug, "issuing.key");
@@ -407,10 +231,10 @@ sign_with_openssl (Fixture    *fx,
 /* ------------------------------------------------------------------------ */
 
 static void
-test_help (Fixture       *fx,
+test_help (CcTestFixture *fx,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   const char *commands[][3] = {
     { "request", "create", "--friendly-name" }, { "request", "list", "--server" },
     { "request", "cancel", "IFACE" }, { "request", "show", "IFACE" },
@@ -424,7 +248,7 @@ test_help (Fixture       *fx,
   const char *groups[] = { "request", "import", "export", "trust", "ca" };
 
   certctl (&run, fx, "--help");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *synopsis = commands[i][1]
@@ -439,13 +263,13 @@ test_help (Fixture       *fx,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) help = { 0 };
+      g_auto(CcTestRun) help = { 0 };
 
       if (commands[i][1] != NULL)
         certctl (&help, fx, commands[i][0], commands[i][1], "--help");
       else
         certctl (&help, fx, commands[i][0], "--help");
-      assert_ok (&help);
+      cc_test_assert_ok (&help);
       g_assert_nonnull (strstr (help.out, "Usage:"));
       if (strstr (help.out, commands[i][2]) == NULL)
         g_error ("'%s %s --help' lacks '%s'", commands[i][0], commands[i][1] ? commands[i][1] : "",
@@ -457,7 +281,7 @@ test_help (Fixture       *fx,
       g_autofree char *first = g_strdup_printf ("\n  %s ", groups[i]);
 
       certctl (&run, fx, groups[i], "--help");
-      assert_ok (&run);
+      cc_test_assert_ok (&run);
       g_assert_nonnull (strstr (run.out, first));
       g_assert_null (strstr (run.out, "site add"));
     }
@@ -474,10 +298,10 @@ test_help (Fixture       *fx,
 }
 
 static void
-test_usage_errors (Fixture       *fx,
+test_usage_errors (CcTestFixture *fx,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *pw = path (fx, "pw");
@@ -489,125 +313,125 @@ test_usage_errors (Fixture       *fx,
   /* request */
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x");
-  assert_usage (&run, "--out");
+  cc_test_assert_usage (&run, "--out");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x", "--out", "r.csr", "--ca", DEMO_CA);
-  assert_usage (&run, "--ca");
+  cc_test_assert_usage (&run, "--ca");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "mailbox",
            "--friendly-name", "x", "--out", "r.csr");
-  assert_usage (&run, "'mailbox'");
+  cc_test_assert_usage (&run, "'mailbox'");
   g_assert_nonnull (strstr (run.err, "edge-internal, edge-access, edge-webconf, edge-av, "
                                      "default, cwa-mtls, cwa-ssl-internal, cwa-ssl-external"));
   certctl (&run, fx, "request", "create", "--interface", "default", "--friendly-name", "x",
            "--out", "r.csr");
-  assert_usage (&run, "--server");
+  cc_test_assert_usage (&run, "--server");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--friendly-name", "x",
            "--out", "r.csr");
-  assert_usage (&run, "--interface");
+  cc_test_assert_usage (&run, "--interface");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--out", "r.csr");
-  assert_usage (&run, "--friendly-name");
+  cc_test_assert_usage (&run, "--friendly-name");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x", "--out", "r.csr", "extra");
-  assert_usage (&run, "'extra'");
+  cc_test_assert_usage (&run, "'extra'");
   certctl (&run, fx, "request", "cancel", "--server", EDGE01);
-  assert_usage (&run, "IFACE");
+  cc_test_assert_usage (&run, "IFACE");
   certctl (&run, fx, "request", "cancel", "--server", EDGE01, "nothing");
-  assert_usage (&run, "'nothing'");
+  cc_test_assert_usage (&run, "'nothing'");
   certctl (&run, fx, "request", "show", "--server", EDGE01, "nothing");
-  assert_usage (&run, "'nothing'");
+  cc_test_assert_usage (&run, "'nothing'");
   certctl (&run, fx, "request", "process", "--server", EDGE01);
-  assert_usage (&run, "FILE");
+  cc_test_assert_usage (&run, "FILE");
   certctl (&run, fx, "request", "process", "answer.cer");
-  assert_usage (&run, "--server");
+  cc_test_assert_usage (&run, "--server");
   certctl (&run, fx, "request", "list");
-  assert_usage (&run, "--server");
+  cc_test_assert_usage (&run, "--server");
   certctl (&run, fx, "request", "frobnicate");
-  assert_usage (&run, "request frobnicate");
+  cc_test_assert_usage (&run, "request frobnicate");
 
   /* passwords: never an argument */
   certctl (&run, fx, "import", "pfx", "--server", EDGE01, "x.pfx", "--password", "secret");
-  assert_usage (&run, "--password");
+  cc_test_assert_usage (&run, "--password");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, "0123456789abcdef", "--out", "x.pfx",
            "--password", "secret");
-  assert_usage (&run, "--password");
+  cc_test_assert_usage (&run, "--password");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, "0123456789abcdef", "--out", "x.pfx",
            "--password=secret");
-  assert_usage (&run, "--password");
+  cc_test_assert_usage (&run, "--password");
   certctl (&run, fx, "import", "pfx", "--server", EDGE01, "x.pfx");
-  assert_usage (&run, "--password-file");
+  cc_test_assert_usage (&run, "--password-file");
   certctl (&run, fx, "import", "pfx", "--server", EDGE01, "x.pfx", "--password-file", pw,
            "--password-stdin");
-  assert_usage (&run, "--password-stdin");
+  cc_test_assert_usage (&run, "--password-stdin");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, "0123456789abcdef", "--password-file",
            pw);
-  assert_usage (&run, "--out");
+  cc_test_assert_usage (&run, "--out");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, "0123", "--out", "x.pfx",
            "--password-file", pw);
-  assert_usage (&run, "'0123'");
+  cc_test_assert_usage (&run, "'0123'");
 
   /* export cert */
   certctl (&run, fx, "export", "cert", "--server", EDGE01, "0123456789abcdef", "--out", "x.cer",
            "--format", "pkcs12");
-  assert_usage (&run, "'pkcs12'");
+  cc_test_assert_usage (&run, "'pkcs12'");
   certctl (&run, fx, "export", "cert", "--server", EDGE01, "0123456789abcdef", "--out", "x.cer",
            "--format", "der", "--include-chain");
-  assert_usage (&run, "--include-chain");
+  cc_test_assert_usage (&run, "--include-chain");
 
   /* targets */
   certctl (&run, fx, "import", "chain", "chain.p7b");
-  assert_usage (&run, "--all");
+  cc_test_assert_usage (&run, "--all");
   certctl (&run, fx, "import", "chain", "--all", "--server", EDGE01, "chain.p7b");
-  assert_usage (&run, "--all");
+  cc_test_assert_usage (&run, "--all");
   certctl (&run, fx, "assign", "0123456789abcdef", "--interface", "default");
-  assert_usage (&run, "--pool");
+  cc_test_assert_usage (&run, "--pool");
   certctl (&run, fx, "assign", "--server", EDGE01, "--pool", EDGE_POOL, "0123456789abcdef",
            "--interface", "default");
-  assert_usage (&run, "--pool");
+  cc_test_assert_usage (&run, "--pool");
   certctl (&run, fx, "assign", "--server", EDGE01, "0123456789abcdef");
-  assert_usage (&run, "--interface");
+  cc_test_assert_usage (&run, "--interface");
   certctl (&run, fx, "assign", "--server", EDGE01, "0123456789abcdef", "--interface", "nic0");
-  assert_usage (&run, "'nic0'");
+  cc_test_assert_usage (&run, "'nic0'");
   certctl (&run, fx, "distribute", "0123456789abcdef");
-  assert_usage (&run, "--pool");
+  cc_test_assert_usage (&run, "--pool");
   certctl (&run, fx, "trust", "verify", "--all");
-  assert_usage (&run, "--ca");
+  cc_test_assert_usage (&run, "--ca");
   certctl (&run, fx, "trust", "verify", "--ca", "0123456789abcdef");
-  assert_usage (&run, "--all");
+  cc_test_assert_usage (&run, "--all");
   certctl (&run, fx, "trust", "verify", "--ca", "no-such-file.p7b", "--all");
-  assert_usage (&run, "no-such-file.p7b");
+  cc_test_assert_usage (&run, "no-such-file.p7b");
   certctl (&run, fx, "check", "--server", EDGE01, "--all");
-  assert_usage (&run, "--all");
+  cc_test_assert_usage (&run, "--all");
   certctl (&run, fx, "check", "--warning-days", "-1");
-  assert_usage (&run, "--warning-days");
+  cc_test_assert_usage (&run, "--warning-days");
   certctl (&run, fx, "check", "--pending-days", "soon");
-  assert_usage (&run, "--pending-days");
+  cc_test_assert_usage (&run, "--pending-days");
   certctl (&run, fx, "ca", "create-lab");
-  assert_usage (&run, "--name");
+  cc_test_assert_usage (&run, "--name");
   certctl (&run, fx, "ca", "chain", "--ca", DEMO_CA);
-  assert_usage (&run, "--out");
+  cc_test_assert_usage (&run, "--out");
   certctl (&run, fx, "ca", "list", "all");
-  assert_usage (&run, "'all'");
+  cc_test_assert_usage (&run, "'all'");
 
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
 }
 
 static void
-test_not_a_deployment (Fixture       *fx,
+test_not_a_deployment (CcTestFixture *fx,
                        gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
 
   g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
   certctl (&run, fx, "request", "list", "--server", EDGE01);
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   certctl (&run, fx, "check");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   certctl (&run, fx, "ca", "list");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   certctl (&run, fx, "trust", "verify", "--ca", "0123456789abcdef", "--all");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   {
     g_autoptr(GDir) dir = g_dir_open (fx->dir, 0, NULL);
     g_assert_null (g_dir_read_name (dir));
@@ -615,10 +439,10 @@ test_not_a_deployment (Fixture       *fx,
 }
 
 static void
-test_request (Fixture       *fx,
+test_request (CcTestFixture *fx,
               gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *csr_path = path (fx, "edge.csr");
   g_autofree char *csr = NULL;
   g_autofree char *before = NULL;
@@ -634,7 +458,7 @@ test_request (Fixture       *fx,
            "--friendly-name", "Edge pool", "--key", "ec:p256", "--exportable", "--org",
            "Contoso", "--ou", "IT", "--country", "US", "--state", "Washington", "--city",
            "Redmond", "--san", "edge-int.contoso.com", "--add-machine-name", "--out", "edge.csr");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge.csr"));
   g_assert_nonnull (strstr (run.out, "Submit edge.csr to your certification authority"));
   g_assert_nonnull (strstr (run.out, "certctl request process --server " EDGE01 " ANSWER"));
@@ -658,14 +482,14 @@ test_request (Fixture       *fx,
 
   /* list, text and JSON */
   certctl (&run, fx, "request", "list", "--server", EDGE01);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "REQUEST"));
   g_assert_nonnull (strstr (run.out, "CN=" EDGE_POOL));
   g_assert_nonnull (strstr (run.out, "Edge pool"));
   g_assert_nonnull (strstr (run.out, "ec:p256"));
   certctl (&run, fx, "--json", "request", "list", "--server", EDGE01);
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   req = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (req, "id"), ==, "edge-internal");
@@ -676,16 +500,16 @@ test_request (Fixture       *fx,
   g_assert_nonnull (json_object_get_string_member (req, "added"));
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx, "request", "list", "--server", FE01);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "No requests"));
 
   /* show: the CSR itself */
   certctl (&run, fx, "request", "show", "--server", EDGE01, "edge-internal");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_cmpstr (run.out, ==, csr);
   certctl (&run, fx, "--json", "request", "show", "--server", EDGE01, "edge-internal");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpstr (json_object_get_string_member (o, "csr"), ==, csr);
   g_clear_pointer (&o, json_object_unref);
 
@@ -693,7 +517,7 @@ test_request (Fixture       *fx,
   before = snapshot (fx);
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "again", "--out", "again.csr");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
   g_assert_nonnull (strstr (run.err, "pending"));
   {
     g_autofree char *again = path (fx, "again.csr");
@@ -701,35 +525,35 @@ test_request (Fixture       *fx,
   }
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "weak", "--key", "rsa:1024", "--out", "weak.csr");
-  assert_failed (&run, "1024");
+  cc_test_assert_failed (&run, "1024");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "tiny", "--key", "rsa:512", "--out", "weak.csr");
-  assert_failed (&run, "rsa:512");
+  cc_test_assert_failed (&run, "rsa:512");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "x", "--country", "USA", "--out", "weak.csr");
-  assert_failed (&run, "USA");
+  cc_test_assert_failed (&run, "USA");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "cwa-mtls",
            "--friendly-name", "x", "--out", "weak.csr");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
   certctl (&run, fx, "request", "create", "--server", "ghost.contoso.com", "--interface",
            "default", "--friendly-name", "x", "--out", "weak.csr");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "x", "--ca", "Nobody CA");
-  assert_failed (&run, "Nobody CA");
+  cc_test_assert_failed (&run, "Nobody CA");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "x", "--out", "no-such-folder/x.csr");
-  assert_failed (&run, "no-such-folder/x.csr");
+  cc_test_assert_failed (&run, "no-such-folder/x.csr");
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-access",
            "--friendly-name", "x", "--out", fx->tmpdir);
-  assert_failed (&run, fx->tmpdir);
+  cc_test_assert_failed (&run, fx->tmpdir);
   certctl (&run, fx, "request", "cancel", "--server", FE01, "default");
-  assert_failed (&run, FE01);
+  cc_test_assert_failed (&run, FE01);
   certctl (&run, fx, "request", "show", "--server", FE01, "default");
-  assert_failed (&run, FE01);
+  cc_test_assert_failed (&run, FE01);
   g_assert_nonnull (strstr (run.err, "default"));
   certctl (&run, fx, "request", "list", "--server", "ghost.contoso.com");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
   {
@@ -742,12 +566,12 @@ test_request (Fixture       *fx,
            "--friendly-name", "weak", "--key", "rsa:1024", "--allow-weak-key", "--out",
            "weak.csr");
   g_assert_cmpint (run.status, ==, 0);
-  assert_one_line (run.err, "1024");
+  cc_test_assert_one_line (run.err, "1024");
   g_assert_nonnull (strstr (run.out, "weak.csr"));
 
   /* cancel: gone, and its key with it */
   certctl (&run, fx, "request", "cancel", "--server", EDGE01, "edge-access");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge-access"));
   {
     g_autofree char *key = g_build_filename (fx->dir, "servers", EDGE01, "requests",
@@ -755,13 +579,13 @@ test_request (Fixture       *fx,
     g_assert_false (g_file_test (key, G_FILE_TEST_EXISTS));
   }
   certctl (&run, fx, "request", "cancel", "--server", EDGE01, "edge-access");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
 
   /* immediate: to the lab CA, installed at once */
   certctl (&run, fx, "--json", "request", "create", "--server", FE01, "--interface", "default",
            "--friendly-name", "FE now", "--ca", DEMO_CA);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpstr (json_object_get_string_member (o, "server"), ==, FE01);
   g_assert_cmpstr (json_object_get_string_member (o, "interface"), ==, "default");
@@ -771,21 +595,21 @@ test_request (Fixture       *fx,
   g_assert_true (personal_has (fx, FE01, json_object_get_string_member (o, "thumbprint"), NULL));
   g_clear_pointer (&o, json_object_unref);
   certctl (&run, fx, "request", "list", "--server", FE01);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "No requests"));
   certctl (&run, fx, "request", "create", "--server", FE01, "--interface", "default",
            "--friendly-name", "FE text", "--ca", DEMO_CA);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, FE01 ": Personal: added"));
   g_assert_nonnull (strstr (run.out, "certctl assign --server " FE01));
 }
 
 static void
-test_process (Fixture       *fx,
+test_process (CcTestFixture *fx,
               gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  CcTestPki *pki = get_pki (fx);
+  g_auto(CcTestRun) run = { 0 };
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   CcTestCertOptions options = { .common_name = EDGE_POOL, .client_auth = TRUE };
   g_autofree char *key_pem = NULL;
   g_autofree char *other = cc_test_pki_issue (pki, &options, &key_pem);
@@ -814,41 +638,41 @@ test_process (Fixture       *fx,
   /* nothing pending: refused, naming the server */
   write_file (answer, other, -1);
   certctl (&run, fx, "request", "process", "--server", EDGE01, "answer.cer");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
 
   certctl (&run, fx, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "Edge pool", "--key", "ec:p256", "--exportable", "--out",
            "edge.csr");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   before = snapshot (fx);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("answer: %s", cases[i].what);
       write_file (answer, cases[i].data, cases[i].len);
       certctl (&run, fx, "request", "process", "--server", EDGE01, "answer.cer");
-      assert_failed (&run, "answer.cer");
+      cc_test_assert_failed (&run, "answer.cer");
       after = snapshot (fx);
       g_assert_cmpstr (before, ==, after);
       g_clear_pointer (&after, g_free);
     }
   /* a missing file, a folder, an unreadable file */
   certctl (&run, fx, "request", "process", "--server", EDGE01, "no-such-answer.cer");
-  assert_failed (&run, "no-such-answer.cer");
+  cc_test_assert_failed (&run, "no-such-answer.cer");
   certctl (&run, fx, "request", "process", "--server", EDGE01, fx->tmpdir);
-  assert_failed (&run, fx->tmpdir);
+  cc_test_assert_failed (&run, fx->tmpdir);
   if (geteuid () != 0)
     {
       write_file (answer, other, -1);
       g_assert_cmpint (g_chmod (answer, 0), ==, 0);
       certctl (&run, fx, "request", "process", "--server", EDGE01, "answer.cer");
-      assert_failed (&run, "answer.cer");
+      cc_test_assert_failed (&run, "answer.cer");
       g_chmod (answer, 0600);
     }
   certctl (&run, fx, "request", "process", "--server", "ghost.contoso.com", "edge.csr");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   /* the CSR itself is not an answer */
   certctl (&run, fx, "request", "process", "--server", EDGE01, "edge.csr");
-  assert_failed (&run, "edge.csr");
+  cc_test_assert_failed (&run, "edge.csr");
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
   g_clear_pointer (&after, g_free);
@@ -861,7 +685,7 @@ test_process (Fixture       *fx,
   /* the real answer, signed by an outside CA (the openssl command) */
   sign_with_openssl (fx, "contoso-lab-ca", "edge.csr", "answer.cer");
   certctl (&run, fx, "request", "process", "--server", EDGE01, "answer.cer");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, EDGE01 ": Personal: added"));
   g_assert_nonnull (strstr (run.out, "--interface edge-internal"));
   {
@@ -873,17 +697,17 @@ test_process (Fixture       *fx,
     g_assert_true (exportable);
   }
   certctl (&run, fx, "request", "list", "--server", EDGE01);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "No requests"));
   /* twice: nothing is pending any more */
   certctl (&run, fx, "request", "process", "--server", EDGE01, "answer.cer");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
 }
 
 static char *
-write_password (Fixture    *fx,
-                const char *name,
-                const char *contents)
+write_password (CcTestFixture *fx,
+                const char    *name,
+                const char    *contents)
 {
   char *file = path (fx, name);
 
@@ -893,10 +717,10 @@ write_password (Fixture    *fx,
 }
 
 static void
-test_pfx (Fixture       *fx,
+test_pfx (CcTestFixture *fx,
           gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = NULL;
   g_autofree char *tp02 = NULL;
   g_autofree char *pw = NULL;
@@ -919,7 +743,7 @@ test_pfx (Fixture       *fx,
   /* export: from a file, 0600 */
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "edge.pfx",
            "--password-file", "pw", "--include-chain");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, tp));
   g_assert_nonnull (strstr (run.out, "edge.pfx"));
   g_assert_cmpint (g_stat (pfx, &st), ==, 0);
@@ -935,8 +759,8 @@ test_pfx (Fixture       *fx,
   /* from standard input, a prefix, legacy, JSON */
   certctl_stdin (&run, fx, "s3cret pass\n", "--json", "export", "pfx", "--server", EDGE01,
                  "--out", "legacy.pfx", "--password-stdin", "--legacy", tp);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpstr (json_object_get_string_member (o, "thumbprint"), ==, tp);
   g_assert_true (json_object_get_boolean_member (o, "legacy"));
   g_clear_pointer (&o, json_object_unref);
@@ -945,32 +769,32 @@ test_pfx (Fixture       *fx,
   before = snapshot (fx);
   certctl (&run, fx, "export", "pfx", "--server", EDGE02, tp02, "--out", "refused.pfx",
            "--password-file", "pw");
-  assert_failed (&run, EDGE02);
+  cc_test_assert_failed (&run, EDGE02);
   g_assert_nonnull (strstr (run.err, "exportable"));
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, "00000000deadbeef", "--out",
            "refused.pfx", "--password-file", "pw");
-  assert_failed (&run, "00000000deadbeef");
+  cc_test_assert_failed (&run, "00000000deadbeef");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "refused.pfx",
            "--password-file", "no-such-password-file");
-  assert_failed (&run, "no-such-password-file");
+  cc_test_assert_failed (&run, "no-such-password-file");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "refused.pfx",
            "--password-file", fx->tmpdir);
-  assert_failed (&run, fx->tmpdir);
+  cc_test_assert_failed (&run, fx->tmpdir);
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "no-such-folder/x.pfx",
            "--password-file", "pw");
-  assert_failed (&run, "no-such-folder/x.pfx");
+  cc_test_assert_failed (&run, "no-such-folder/x.pfx");
   {
     g_autofree char *refused = path (fx, "refused.pfx");
     g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
   }
 
   certctl (&run, fx, "import", "pfx", "--server", CWA01, "edge.pfx", "--password-file", "wrong");
-  assert_failed (&run, "edge.pfx");
+  cc_test_assert_failed (&run, "edge.pfx");
   g_assert_nonnull (strstr (run.err, "password"));
   g_assert_null (strstr (run.err, "not it"));
   certctl_stdin (&run, fx, "wrong again\n", "import", "pfx", "--server", CWA01, "edge.pfx",
                  "--password-stdin");
-  assert_failed (&run, "edge.pfx");
+  cc_test_assert_failed (&run, "edge.pfx");
   {
     g_autofree char *random = path (fx, "random.pfx");
     g_autofree char *empty = path (fx, "empty.pfx");
@@ -981,13 +805,13 @@ test_pfx (Fixture       *fx,
       bytes[i] = g_test_rand_int_range (0, 256);
     write_file (random, bytes, sizeof bytes);
     write_file (empty, "", 0);
-    write_file (cert, cc_test_pki_get_root_pem (get_pki (fx)), -1);
+    write_file (cert, cc_test_pki_get_root_pem (cc_test_fixture_get_pki (fx)), -1);
     certctl (&run, fx, "import", "pfx", "--server", CWA01, "random.pfx", "--password-file", "pw");
-    assert_failed (&run, "random.pfx");
+    cc_test_assert_failed (&run, "random.pfx");
     certctl (&run, fx, "import", "pfx", "--server", CWA01, "empty.pfx", "--password-file", "pw");
-    assert_failed (&run, "empty.pfx");
+    cc_test_assert_failed (&run, "empty.pfx");
     certctl (&run, fx, "import", "pfx", "--server", CWA01, "cert.pfx", "--password-file", "pw");
-    assert_failed (&run, "cert.pfx");
+    cc_test_assert_failed (&run, "cert.pfx");
   }
   {
     /* truncated */
@@ -998,27 +822,27 @@ test_pfx (Fixture       *fx,
     g_file_get_contents (pfx, &contents, &len, NULL);
     write_file (cut, contents, len / 2);
     certctl (&run, fx, "import", "pfx", "--server", CWA01, "cut.pfx", "--password-file", "pw");
-    assert_failed (&run, "cut.pfx");
+    cc_test_assert_failed (&run, "cut.pfx");
   }
   certctl (&run, fx, "import", "pfx", "--server", CWA01, "no-such.pfx", "--password-file", "pw");
-  assert_failed (&run, "no-such.pfx");
+  cc_test_assert_failed (&run, "no-such.pfx");
   certctl (&run, fx, "import", "pfx", "--server", "ghost.contoso.com", "edge.pfx",
            "--password-file", "pw");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
 
   /* import: the first line of the file, \r\n stripped; not exportable unless asked */
   certctl (&run, fx, "import", "pfx", "--server", CWA01, "edge.pfx", "--password-file",
            "pw-crlf");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, CWA01 ": Personal: added"));
   g_assert_true (personal_has (fx, CWA01, tp, &exportable));
   g_assert_false (exportable);
   certctl_stdin (&run, fx, "s3cret pass\n", "--json", "import", "pfx", "--server", FE01,
                  "legacy.pfx", "--password-stdin", "--exportable");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpstr (json_object_get_string_member (o, "thumbprint"), ==, tp);
   g_clear_pointer (&o, json_object_unref);
   g_assert_true (personal_has (fx, FE01, tp, &exportable));
@@ -1030,10 +854,10 @@ test_pfx (Fixture       *fx,
 
     certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "nopass.pfx",
              "--password-file", "empty-pw");
-    assert_ok (&run);
+    cc_test_assert_ok (&run);
     certctl_stdin (&run, fx, "\n", "import", "pfx", "--server", EDGE02, "nopass.pfx",
                    "--password-stdin");
-    assert_ok (&run);
+    cc_test_assert_ok (&run);
   }
 
   /* the password is nowhere in the deployment */
@@ -1047,10 +871,10 @@ test_pfx (Fixture       *fx,
 }
 
 static void
-test_export_cert (Fixture       *fx,
+test_export_cert (CcTestFixture *fx,
                   gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1062,7 +886,7 @@ test_export_cert (Fixture       *fx,
   tp = first_personal (fx, EDGE01);
 
   certctl (&run, fx, "export", "cert", "--server", EDGE01, tp, "--out", "edge.pem");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge.pem"));
   pem = read_file (pem_path);
   g_assert_true (g_str_has_prefix (pem, "-----BEGIN CERTIFICATE-----"));
@@ -1073,7 +897,7 @@ test_export_cert (Fixture       *fx,
   }
   certctl (&run, fx, "export", "cert", "--server", EDGE01, tp, "--out", "edge-chain.pem",
            "--include-chain");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
     g_autofree char *chain = read_file (chain_path);
     guint n = 0;
@@ -1084,10 +908,10 @@ test_export_cert (Fixture       *fx,
   }
   certctl (&run, fx, "--json", "export", "cert", "--server", EDGE01, tp, "--out", "edge.der",
            "--format", "der");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "export", "cert", "--server", EDGE01, tp, "--out", "edge.p7b",
            "--format", "p7b", "--include-chain");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   if (have ("openssl"))
     {
       g_autofree char *out = NULL;
@@ -1103,20 +927,20 @@ test_export_cert (Fixture       *fx,
 
   before = snapshot (fx);
   certctl (&run, fx, "export", "cert", "--server", EDGE01, "00000000deadbeef", "--out", "x.pem");
-  assert_failed (&run, EDGE01);
+  cc_test_assert_failed (&run, EDGE01);
   certctl (&run, fx, "export", "cert", "--server", "ghost.contoso.com", tp, "--out", "x.pem");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "export", "cert", "--server", EDGE01, tp, "--out", "no-such-folder/x.pem");
-  assert_failed (&run, "no-such-folder/x.pem");
+  cc_test_assert_failed (&run, "no-such-folder/x.pem");
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
 }
 
 static void
-test_assign_distribute (Fixture       *fx,
+test_assign_distribute (CcTestFixture *fx,
                         gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = NULL;
   g_autofree char *new_tp = NULL;
   g_autofree char *old02 = NULL;
@@ -1133,25 +957,25 @@ test_assign_distribute (Fixture       *fx,
   /* a certificate made for another name: refused with every reason, nothing changes */
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "edge.pfx",
            "--password-file", "pw", "--include-chain");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "import", "pfx", "--server", CWA01, "edge.pfx", "--password-file", "pw");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   before = snapshot (fx);
   certctl (&run, fx, "assign", "--server", CWA01, tp, "--interface", "cwa-mtls");
-  assert_failed (&run, CWA01);
+  cc_test_assert_failed (&run, CWA01);
   g_assert_nonnull (strstr (run.err, EDGE_POOL));
   g_assert_nonnull (strstr (run.err, "exportable"));
   g_assert_nonnull (strstr (run.err, "--force"));
   certctl (&run, fx, "assign", "--server", CWA01, tp, "--interface", "edge-internal");
-  assert_failed (&run, CWA01);
+  cc_test_assert_failed (&run, CWA01);
   certctl (&run, fx, "assign", "--server", CWA01, "00000000deadbeef", "--interface", "cwa-mtls");
-  assert_failed (&run, "00000000deadbeef");
+  cc_test_assert_failed (&run, "00000000deadbeef");
   certctl (&run, fx, "assign", "--server", "ghost.contoso.com", tp, "--interface", "cwa-mtls");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "assign", "--pool", "ghost.contoso.com", tp, "--interface", "default");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "assign", "--pool", EDGE_POOL, tp, "--interface", "cwa-mtls");
-  assert_failed (&run, EDGE_POOL);
+  cc_test_assert_failed (&run, EDGE_POOL);
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
   g_clear_pointer (&before, g_free);
@@ -1159,7 +983,7 @@ test_assign_distribute (Fixture       *fx,
 
   /* forced: assigned, and the check says so */
   certctl (&run, fx, "assign", "--server", CWA01, tp, "--interface", "cwa-mtls", "--force");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "forced"));
   assigned = assignment (fx, CWA01, "cwa-mtls");
   g_assert_cmpstr (assigned, ==, tp);
@@ -1170,14 +994,14 @@ test_assign_distribute (Fixture       *fx,
   /* a new Edge certificate on the first server only: the pool is all or nothing */
   certctl (&run, fx, "--json", "request", "create", "--server", EDGE01, "--interface",
            "edge-internal", "--friendly-name", "Edge 2", "--exportable", "--ca", DEMO_CA);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   new_tp = g_strdup (json_object_get_string_member (o, "thumbprint"));
   g_clear_pointer (&o, json_object_unref);
   old02 = assignment (fx, EDGE02, "edge-internal");
   before = snapshot (fx);
   certctl (&run, fx, "assign", "--pool", EDGE_POOL, new_tp, "--interface", "edge-internal");
-  assert_failed (&run, EDGE02);
+  cc_test_assert_failed (&run, EDGE02);
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
   g_clear_pointer (&assigned, g_free);
@@ -1189,11 +1013,11 @@ test_assign_distribute (Fixture       *fx,
 
   /* distribute: onto edge02 (not exportable there) */
   certctl (&run, fx, "distribute", "--pool", "ghost.contoso.com", new_tp);
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "distribute", "--pool", FE_POOL, new_tp);
-  assert_failed (&run, FE_POOL);
+  cc_test_assert_failed (&run, FE_POOL);
   certctl (&run, fx, "distribute", "--pool", EDGE_POOL, new_tp);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, EDGE02 ": Personal: added"));
   {
     gboolean exportable = TRUE;
@@ -1202,8 +1026,8 @@ test_assign_distribute (Fixture       *fx,
     g_assert_false (exportable);
   }
   certctl (&run, fx, "--json", "distribute", "--pool", EDGE_POOL, new_tp);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "changes")), ==, 0);
   g_clear_pointer (&o, json_object_unref);
@@ -1215,7 +1039,7 @@ test_assign_distribute (Fixture       *fx,
     g_autofree char *a2 = NULL;
 
     certctl (&run, fx, "assign", "--pool", EDGE_POOL, prefix, "--interface", "edge-internal");
-    assert_ok (&run);
+    cc_test_assert_ok (&run);
     g_assert_nonnull (strstr (run.out, EDGE01 ": edge-internal: assigned"));
     g_assert_nonnull (strstr (run.out, EDGE02 ": edge-internal: assigned"));
     a1 = assignment (fx, EDGE01, "edge-internal");
@@ -1242,16 +1066,16 @@ test_assign_distribute (Fixture       *fx,
   /* everything but the forced cwa01 checks clean */
   certctl (&run, fx, "--json", "check", "--pool", EDGE_POOL);
   g_assert_cmpint (run.status, ==, 0);
-  o = parse_json_object (run.out);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "summary"),
                                                "error"), ==, 0);
 }
 
 static void
-test_trust_and_check (Fixture       *fx,
+test_trust_and_check (CcTestFixture *fx,
                       gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) array = NULL;
   g_autoptr(JsonObject) o = NULL;
   g_autofree char *root_tp = NULL;
@@ -1259,7 +1083,7 @@ test_trust_and_check (Fixture       *fx,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *prefix = NULL;
-  CcTestPki *pki = get_pki (fx);
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   CcTestCertOptions leaf_options = { .common_name = "leaf.contoso.com" };
   g_autofree char *leaf_key = NULL;
   g_autofree char *leaf = cc_test_pki_issue (pki, &leaf_options, &leaf_key);
@@ -1273,8 +1097,8 @@ test_trust_and_check (Fixture       *fx,
 
   /* ca list */
   certctl (&run, fx, "--json", "ca", "list");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   o = json_object_ref (json_array_get_object_element (array, 0));
   g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, DEMO_CA);
@@ -1284,14 +1108,14 @@ test_trust_and_check (Fixture       *fx,
   g_clear_pointer (&o, json_object_unref);
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx, "ca", "list");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "NAME"));
   g_assert_nonnull (strstr (run.out, root_tp));
 
   /* the demo CA is trusted everywhere: by thumbprint, by prefix (upper case, colons) */
   certctl (&run, fx, "--json", "trust", "verify", "--ca", root_tp, "--all");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   n_servers = json_array_get_length (array);
   g_assert_cmpuint (n_servers, >=, 5);
   for (guint i = 0; i < n_servers; i++)
@@ -1300,15 +1124,15 @@ test_trust_and_check (Fixture       *fx,
   g_clear_pointer (&array, json_array_unref);
   prefix = g_ascii_strup (root_tp, 10);
   certctl (&run, fx, "trust", "verify", "--ca", prefix, "--pool", EDGE_POOL);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_cmpstr (run.out, ==, EDGE01 ": trusted\n" EDGE02 ": trusted\n");
 
   /* a second lab CA: trusted nowhere until its chain is imported */
   certctl (&run, fx, "ca", "create-lab", "--name", "Second CA");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Second CA"));
   certctl (&run, fx, "ca", "chain", "--ca", "Second CA", "--out", "second.p7b");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "second.p7b"));
   certctl (&run, fx, "trust", "verify", "--ca", "second.p7b", "--all");
   g_assert_cmpint (run.status, ==, 3);
@@ -1317,7 +1141,7 @@ test_trust_and_check (Fixture       *fx,
   g_assert_null (strstr (run.out, ": trusted"));
   /* its thumbprint is on no server yet */
   certctl (&run, fx, "--json", "ca", "list");
-  array = parse_json_array (run.out);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *ca = json_array_get_object_element (array, i);
@@ -1327,47 +1151,47 @@ test_trust_and_check (Fixture       *fx,
   g_clear_pointer (&array, json_array_unref);
   g_assert_nonnull (second_root);
   certctl (&run, fx, "trust", "verify", "--ca", second_root, "--all");
-  assert_failed (&run, second_root);
+  cc_test_assert_failed (&run, second_root);
 
   /* refusals */
   before = snapshot (fx);
   certctl (&run, fx, "ca", "create-lab", "--name", "Second CA");
-  assert_failed (&run, "Second CA");
+  cc_test_assert_failed (&run, "Second CA");
   certctl (&run, fx, "ca", "chain", "--ca", "Nobody CA", "--out", "x.p7b");
-  assert_failed (&run, "Nobody CA");
+  cc_test_assert_failed (&run, "Nobody CA");
   certctl (&run, fx, "import", "chain", "--all", "leaf.pem");
-  assert_failed (&run, "leaf.pem");
+  cc_test_assert_failed (&run, "leaf.pem");
   certctl (&run, fx, "import", "chain", "--all", "leaf.key");
-  assert_failed (&run, "leaf.key");
+  cc_test_assert_failed (&run, "leaf.key");
   certctl (&run, fx, "import", "chain", "--all", "no-such-chain.p7b");
-  assert_failed (&run, "no-such-chain.p7b");
+  cc_test_assert_failed (&run, "no-such-chain.p7b");
   certctl (&run, fx, "import", "chain", "--server", "ghost.contoso.com", "second.p7b");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "import", "chain", "--pool", "ghost.contoso.com", "second.p7b");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "trust", "verify", "--ca", "leaf.key", "--all");
-  assert_failed (&run, "leaf.key");
+  cc_test_assert_failed (&run, "leaf.key");
   certctl (&run, fx, "trust", "verify", "--ca", "second.p7b", "--server", "ghost.contoso.com");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "check", "--server", "ghost.contoso.com");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   certctl (&run, fx, "check", "--pool", "ghost.contoso.com");
-  assert_failed (&run, "ghost.contoso.com");
+  cc_test_assert_failed (&run, "ghost.contoso.com");
   after = snapshot (fx);
   g_assert_cmpstr (before, ==, after);
 
   /* the pool imports it; the others still lack it */
   certctl (&run, fx, "import", "chain", "--pool", EDGE_POOL, "second.p7b");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, EDGE01 ": Trusted Root"));
   g_assert_nonnull (strstr (run.out, EDGE02 ": Trusted Root"));
   g_assert_null (strstr (run.out, FE01));
   certctl (&run, fx, "import", "chain", "--pool", EDGE_POOL, "second.p7b");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Nothing to import"));
   certctl (&run, fx, "--json", "trust", "verify", "--ca", second_root, "--all");
   g_assert_cmpint (run.status, ==, 3);
-  array = parse_json_array (run.out);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *s = json_array_get_object_element (array, i);
@@ -1378,22 +1202,22 @@ test_trust_and_check (Fixture       *fx,
     }
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx, "--json", "import", "chain", "--all", "second.p7b");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "changes")), ==,
                     2 * (n_servers - 2));
   g_clear_pointer (&o, json_object_unref);
   certctl (&run, fx, "trust", "verify", "--ca", "second.p7b", "--all");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* check: the demo is clean */
   certctl (&run, fx, "check");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (has_check_row (run.out, EDGE01, "edge-internal", "ok"));
   g_assert_nonnull (strstr (run.out, "0 warnings, 0 errors\n"));
   certctl (&run, fx, "--json", "check", "--all");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   {
     JsonObject *summary = json_object_get_object_member (o, "summary");
     JsonArray *items = json_object_get_array_member (o, "items");
@@ -1425,10 +1249,10 @@ test_trust_and_check (Fixture       *fx,
   /* an old pending request is a server-wide warning */
   certctl (&run, fx, "request", "create", "--server", FE01, "--interface", "default",
            "--friendly-name", "old", "--key", "ec:p256", "--out", "old.csr");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "--json", "check", "--server", FE01, "--pending-days", "0");
   g_assert_cmpint (run.status, ==, 3);
-  o = parse_json_object (run.out);
+  o = cc_test_parse_json_object (run.out);
   {
     JsonArray *items = json_object_get_array_member (o, "items");
     gboolean server_wide = FALSE;
@@ -1452,24 +1276,25 @@ test_trust_and_check (Fixture       *fx,
   g_assert_true (has_check_row (run.out, FE01, "(server)", "warning"));
   g_assert_nonnull (strstr (run.out, "pending"));
   certctl (&run, fx, "check", "--server", FE01);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* an empty deployment checks clean */
   {
     g_autofree char *empty = g_build_filename (fx->tmpdir, "empty", NULL);
-    g_auto(Run) r = { 0 };
+    g_auto(CcTestRun) r = { 0 };
 
-    run_argv (&r, fx->tmpdir, empty, NULL, (const char *[]) { "init", NULL });
-    assert_ok (&r);
-    run_argv (&r, fx->tmpdir, empty, NULL, (const char *[]) { "check", NULL });
-    assert_ok (&r);
+    cc_test_run_certctl (&r, fx->tmpdir, empty, NULL, NULL, (const char *[]) { "init", NULL });
+    cc_test_assert_ok (&r);
+    cc_test_run_certctl (&r, fx->tmpdir, empty, NULL, NULL, (const char *[]) { "check", NULL });
+    cc_test_assert_ok (&r);
     g_assert_cmpstr (r.out, ==, "0 ok, 0 warnings, 0 errors\n");
-    run_argv (&r, fx->tmpdir, empty, NULL, (const char *[]) { "ca", "list", NULL });
-    assert_ok (&r);
+    cc_test_run_certctl (&r, fx->tmpdir, empty, NULL, NULL,
+                         (const char *[]) { "ca", "list", NULL });
+    cc_test_assert_ok (&r);
     g_assert_nonnull (strstr (r.out, "ca create-lab"));
-    run_argv (&r, fx->tmpdir, empty, NULL,
-              (const char *[]) { "import", "chain", "--all", "second.p7b", NULL });
-    assert_failed (&r, empty);
+    cc_test_run_certctl (&r, fx->tmpdir, empty, NULL, NULL,
+                         (const char *[]) { "import", "chain", "--all", "second.p7b", NULL });
+    cc_test_assert_failed (&r, empty);
   }
 }
 
@@ -1479,7 +1304,7 @@ test_trust_and_check (Fixture       *fx,
 /* edge01 serves its Edge internal interface; fe01 connects as a client with its own
  * certificate; each trusts only its own trusted-root folder. TLS 1.3. */
 static gboolean
-handshake (Fixture *fx)
+handshake (CcTestFixture *fx)
 {
   g_autofree char *edge = g_build_filename (fx->dir, "servers", EDGE01, NULL);
   g_autofree char *fe = g_build_filename (fx->dir, "servers", FE01, NULL);
@@ -1552,9 +1377,9 @@ handshake (Fixture *fx)
 /* Deletes a certificate file of a trusted-root folder and the hash links that point to it,
  * as an administrator would by hand. */
 static void
-remove_trusted_root (Fixture    *fx,
-                     const char *server,
-                     const char *thumbprint)
+remove_trusted_root (CcTestFixture *fx,
+                     const char    *server,
+                     const char    *thumbprint)
 {
   g_autofree char *folder = g_build_filename (fx->dir, "servers", server, "trusted-root", NULL);
   g_autofree char *pem_name = g_strconcat (thumbprint, ".pem", NULL);
@@ -1583,10 +1408,10 @@ remove_trusted_root (Fixture    *fx,
 }
 
 static void
-test_seed_procedure (Fixture       *fx,
+test_seed_procedure (CcTestFixture *fx,
                      gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonObject) o = NULL;
   g_autofree char *edge_tp = NULL;
   g_autofree char *fe_tp = NULL;
@@ -1603,49 +1428,49 @@ test_seed_procedure (Fixture       *fx,
 
   /* the topology */
   certctl (&run, fx, "init");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "site", "add", "Redmond");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "pool", "add", "--site", "Redmond", "--fqdn", EDGE_POOL, "--load-balancer");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
     {
       certctl (&run, fx, "server", "add", "--pool", EDGE_POOL, "--fqdn", edges[i], "--role",
                "edge");
-      assert_ok (&run);
+      cc_test_assert_ok (&run);
     }
   certctl (&run, fx, "pool", "add", "--site", "Redmond", "--fqdn", FE_POOL, "--load-balancer");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "server", "add", "--pool", FE_POOL, "--fqdn", FE01, "--role", "front-end");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* the CA, its chain downloaded and imported server by server (seed 001) */
   certctl (&run, fx, "--json", "ca", "create-lab", "--name", "Corp CA");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   root_tp = g_strdup (json_object_get_string_member (json_object_get_object_member (o, "ca"),
                                                      "root_thumbprint"));
   g_clear_pointer (&o, json_object_unref);
   certctl (&run, fx, "ca", "chain", "--ca", "Corp CA", "--out", "chain.p7b");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "trust", "verify", "--ca", "chain.p7b", "--all");
   g_assert_cmpint (run.status, ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
     {
       certctl (&run, fx, "import", "chain", "--server", servers[i], "chain.p7b");
-      assert_ok (&run);
+      cc_test_assert_ok (&run);
       g_assert_nonnull (strstr (run.out, "Trusted Root"));
     }
   certctl (&run, fx, "trust", "verify", "--ca", "chain.p7b", "--all");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_cmpstr (run.out, ==, EDGE01 ": trusted\n" EDGE02 ": trusted\n" FE01 ": trusted\n");
 
   /* the Edge certificate, at once from the lab CA, exportable */
   certctl (&run, fx, "--json", "request", "create", "--server", EDGE01, "--interface",
            "edge-internal", "--friendly-name", "Edge internal", "--exportable", "--ca",
            "Corp CA");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   edge_tp = g_strdup (json_object_get_string_member (o, "thumbprint"));
   g_assert_cmpstr (json_object_get_string_member (o, "subject"), ==, "CN=" EDGE_POOL);
   g_clear_pointer (&o, json_object_unref);
@@ -1653,11 +1478,11 @@ test_seed_procedure (Fixture       *fx,
   /* the Front End certificate, offline: request file out, signed by an outside CA, answer in */
   certctl (&run, fx, "request", "create", "--server", FE01, "--interface", "default",
            "--friendly-name", "Front End", "--out", "req.csr");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Submit req.csr"));
   sign_with_openssl (fx, "corp-ca", "req.csr", "answer.cer");
   certctl (&run, fx, "request", "process", "--server", FE01, "answer.cer");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
     g_autofree char *answer = path (fx, "answer.cer");
     g_autofree char *pem = read_file (answer);
@@ -1669,10 +1494,10 @@ test_seed_procedure (Fixture       *fx,
   pw = write_password (fx, "pfx-password", "Pa55 word\n");
   certctl (&run, fx, "export", "pfx", "--server", EDGE01, edge_tp, "--out", "edge.pfx",
            "--password-file", "pfx-password", "--include-chain");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "import", "pfx", "--server", EDGE02, "edge.pfx", "--password-file",
            "pfx-password");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
     gboolean exportable = TRUE;
 
@@ -1682,11 +1507,11 @@ test_seed_procedure (Fixture       *fx,
 
   /* assign */
   certctl (&run, fx, "assign", "--server", EDGE01, edge_tp, "--interface", "edge-internal");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "assign", "--server", EDGE02, edge_tp, "--interface", "edge-internal");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "assign", "--server", FE01, fe_tp, "--interface", "default");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* check: the answer was signed for 30 days, so the default 30-day expiry warning fires;
    * a shorter warning period shows the rest is right */
@@ -1695,11 +1520,11 @@ test_seed_procedure (Fixture       *fx,
   g_assert_nonnull (strstr (run.out, "it expires on"));
   g_assert_nonnull (strstr (run.out, "0 errors"));
   certctl (&run, fx, "check", "--all", "--warning-days", "14");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "3 ok, 0 warnings, 0 errors"));
   certctl (&run, fx, "--json", "check", "--all", "--warning-days", "14");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "summary"),
                                                "ok"), ==, 3);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "items")), ==, 3);
@@ -1723,9 +1548,9 @@ test_seed_procedure (Fixture       *fx,
 
   /* and the chain imported again puts it right */
   certctl (&run, fx, "import", "chain", "--server", FE01, "chain.p7b");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx, "check", "--server", FE01, "--warning-days", "14");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (handshake (fx));
 }
 
@@ -1733,11 +1558,11 @@ test_seed_procedure (Fixture       *fx,
 /* .pfx files from and for other tools                                      */
 
 static void
-test_interop (Fixture       *fx,
+test_interop (CcTestFixture *fx,
               gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  CcTestPki *pki = get_pki (fx);
+  g_auto(CcTestRun) run = { 0 };
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   g_autofree char *pw = NULL;
   g_autofree char *tp = NULL;
   g_autofree char *out = NULL;
@@ -1776,7 +1601,7 @@ test_interop (Fixture       *fx,
                                "-passout", "file:pw", "-out", "openssl.pfx"), ==, 0);
         certctl (&run, fx, "import", "pfx", "--server", CWA01, "openssl.pfx", "--password-file",
                  "pw");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_true (personal_has (fx, CWA01, leaf_tp, NULL));
         n++;
 
@@ -1787,17 +1612,17 @@ test_interop (Fixture       *fx,
                                "legacy.pfx"), ==, 0);
         certctl (&run, fx, "import", "pfx", "--server", CWA01, "legacy.pfx", "--password-file",
                  "pw");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_true (personal_has (fx, CWA01, leaf_tp, NULL));
         n++;
 
         /* what we export, OpenSSL reads */
         certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "ours.pfx",
                  "--password-file", "pw", "--include-chain");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         certctl (&run, fx, "export", "pfx", "--server", EDGE01, tp, "--out", "ours-legacy.pfx",
                  "--password-file", "pw", "--include-chain", "--legacy");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_cmpint (TOOL (&out, fx, "openssl", "pkcs12", "-in", "ours.pfx", "-passin",
                                "file:pw", "-nokeys"), ==, 0);
         g_assert_nonnull (strstr (out, "Contoso Lab CA Root"));
@@ -1822,7 +1647,7 @@ test_interop (Fixture       *fx,
                          ==, 0);
         certctl (&run, fx, "import", "pfx", "--server", CWA01, "gnutls.pfx", "--password-file",
                  "pw");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_true (personal_has (fx, CWA01, leaf_tp, NULL));
         n++;
         NEW_LEAF ("gnutls-empty.contoso.com");
@@ -1832,7 +1657,7 @@ test_interop (Fixture       *fx,
                          ==, 0);
         certctl_stdin (&run, fx, "\n", "import", "pfx", "--server", CWA01, "gnutls-empty.pfx",
                        "--password-stdin");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_true (personal_has (fx, CWA01, leaf_tp, NULL));
         n++;
 
@@ -1877,7 +1702,7 @@ test_interop (Fixture       *fx,
         g_clear_pointer (&out, g_free);
         certctl (&run, fx, "import", "pfx", "--server", CWA01, "from-nss.pfx",
                  "--password-file", "pw");
-        assert_ok (&run);
+        cc_test_assert_ok (&run);
         g_assert_true (personal_has (fx, CWA01, leaf_tp, NULL));
         n++;
 
@@ -1903,7 +1728,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/cli-workflows/" path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func) g_test_add ("/cli-workflows/" path, CcTestFixture, NULL, \
+                                   cc_test_fixture_setup, func, cc_test_fixture_teardown)
   ADD ("help", test_help);
   ADD ("usage-errors", test_usage_errors);
   ADD ("not-a-deployment", test_not_a_deployment);

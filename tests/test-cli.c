@@ -6,173 +6,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "cc-test-cli.h"
 #include "cc-test-pki.h"
 
-typedef struct
-{
-  char *tmpdir;
-  char *dir;       /* the deployment folder: tmpdir/dep */
-  CcTestPki *pki;  /* made on first use */
-} Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-setup (Fixture       *fx,
-       gconstpointer  data)
-{
-  fx->tmpdir = cc_test_make_tmpdir ();
-  fx->dir = g_build_filename (fx->tmpdir, "dep", NULL);
-}
-
-static void
-teardown (Fixture       *fx,
-          gconstpointer  data)
-{
-  g_clear_pointer (&fx->pki, cc_test_pki_free);
-  cc_test_rmrf (fx->tmpdir);
-  g_free (fx->tmpdir);
-  g_free (fx->dir);
-}
-
-static CcTestPki *
-get_pki (Fixture *fx)
-{
-  if (fx->pki == NULL)
-    fx->pki = cc_test_pki_new ();
-  return fx->pki;
-}
-
-/* Runs certctl [--deployment dir] args... ; xdg: XDG_DATA_HOME for the child (nullable). */
-static void
-run_argv (Run                *run,
-          const char         *dir,
-          const char         *xdg,
-          const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *certctl = g_getenv ("CERTCTL");
-
-  g_assert_nonnull (certctl);
-  g_ptr_array_add (argv, (gpointer) certctl);
-  if (dir != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer) "--deployment");
-      g_ptr_array_add (argv, (gpointer) dir);
-    }
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (xdg != NULL)
-    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", xdg, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  run_clear (run);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-  if (g_test_verbose ())
-    g_test_message ("certctl%s%s: %d\n%s%s", dir ? " --deployment " : "", dir ? dir : "",
-                    run->status, run->out, run->err);
-}
-
 #define certctl(run, dir, ...) \
-  run_argv ((run), (dir), NULL, (const char *[]) { __VA_ARGS__, NULL })
-
-/* Success: exit 0, nothing on stderr. */
-static void
-assert_ok (Run *run)
-{
-  if (run->status != 0)
-    g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, 0);
-  g_assert_cmpstr (run->err, ==, "");
-}
-
-/* Failure: exit 1, exactly one line "certctl: ..." naming what. */
-static void
-assert_failed (Run        *run,
-               const char *names)
-{
-  const char *nl;
-
-  g_assert_cmpint (run->status, ==, 1);
-  g_assert_true (g_str_has_prefix (run->err, "certctl: "));
-  nl = strchr (run->err, '\n');
-  g_assert_nonnull (nl);
-  g_assert_cmpstr (nl, ==, "\n");
-  if (names != NULL && strstr (run->err, names) == NULL)
-    g_error ("'%s' does not name '%s'", run->err, names);
-  g_assert_cmpstr (run->out, ==, "");
-}
-
-/* Usage error: exit 2, "certctl: ..." then "Try 'certctl --help'." */
-static void
-assert_usage (Run        *run,
-              const char *mentions)
-{
-  g_auto(GStrv) lines = g_strsplit (run->err, "\n", -1);
-
-  g_assert_cmpint (run->status, ==, 2);
-  g_assert_cmpuint (g_strv_length (lines), ==, 3);
-  g_assert_true (g_str_has_prefix (lines[0], "certctl: "));
-  g_assert_cmpstr (lines[1], ==, "Try 'certctl --help'.");
-  g_assert_cmpstr (lines[2], ==, "");
-  if (mentions != NULL && strstr (lines[0], mentions) == NULL)
-    g_error ("'%s' does not mention '%s'", lines[0], mentions);
-  g_assert_cmpstr (run->out, ==, "");
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-static JsonArray *
-parse_json_array (const char *text)
-{
-  g_autoptr(JsonNode) root = parse_json (text);
-
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
-  return json_array_ref (json_node_get_array (root));
-}
-
-static JsonObject *
-parse_json_object (const char *text)
-{
-  g_autoptr(JsonNode) root = parse_json (text);
-
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-  return json_object_ref (json_node_get_object (root));
-}
+  cc_test_run_certctl ((run), NULL, (dir), NULL, NULL, \
+                       (const char *[]) { __VA_ARGS__, NULL })
 
 /* The element of array whose string member key is value. */
 static JsonObject *
@@ -215,31 +54,31 @@ write_file (const char *path,
 
 /* An empty deployment with site "hq", pool "pool.example.com" and an Edge server. */
 static void
-make_topology (Fixture *fx)
+make_topology (CcTestFixture *fx)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
 
   certctl (&run, fx->dir, "init");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx->dir, "site", "add", "hq");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx->dir, "pool", "add", "--site", "hq", "--fqdn", "pool.example.com",
            "--load-balancer");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "edge1.example.com", "--role", "edge");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 }
 
 /* Writes a certificate (and key and metadata, for Personal) the way the store lays it out;
  * returns its thumbprint. */
 static char *
-put_certificate (Fixture    *fx,
-                 const char *server,
-                 const char *store,
-                 const char *pem,
-                 const char *key_pem,
-                 const char *friendly_name)
+put_certificate (CcTestFixture *fx,
+                 const char    *server,
+                 const char    *store,
+                 const char    *pem,
+                 const char    *key_pem,
+                 const char    *friendly_name)
 {
   char *thumbprint = cc_test_pem_thumbprint (pem);
   g_autofree char *base = g_build_filename (fx->dir, "servers", server, store, thumbprint, NULL);
@@ -265,10 +104,10 @@ put_certificate (Fixture    *fx,
 
 /* Assigns thumbprint to iface of server by editing deployment.json as a person would. */
 static void
-assign_by_hand (Fixture    *fx,
-                const char *server_fqdn,
-                const char *iface,
-                const char *thumbprint)
+assign_by_hand (CcTestFixture *fx,
+                const char    *server_fqdn,
+                const char    *iface,
+                const char    *thumbprint)
 {
   g_autofree char *path = g_build_filename (fx->dir, "deployment.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -316,10 +155,10 @@ assign_by_hand (Fixture    *fx,
 /* ------------------------------------------------------------------------ */
 
 static void
-test_help (Fixture       *fx,
+test_help (CcTestFixture *fx,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   const char *commands[][3] = {
     { "init", NULL, NULL }, { "site", "add", NULL }, { "site", "remove", NULL },
     { "pool", "add", NULL }, { "pool", "remove", NULL }, { "server", "add", NULL },
@@ -328,14 +167,14 @@ test_help (Fixture       *fx,
   };
 
   certctl (&run, NULL, "--help");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Usage:"));
   g_assert_nonnull (strstr (run.out, "server add --pool FQDN --fqdn FQDN --role ROLE"));
   g_assert_nonnull (strstr (run.out, "--deployment"));
   g_assert_nonnull (strstr (run.out, "--json"));
 
   certctl (&run, NULL, "help");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "list certs"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -344,7 +183,7 @@ test_help (Fixture       *fx,
         certctl (&run, NULL, commands[i][0], commands[i][1], "--help");
       else
         certctl (&run, NULL, commands[i][0], "--help");
-      assert_ok (&run);
+      cc_test_assert_ok (&run);
       g_assert_nonnull (strstr (run.out, "Usage:"));
       g_assert_nonnull (strstr (run.out, commands[i][0]));
     }
@@ -356,20 +195,20 @@ test_help (Fixture       *fx,
 
   /* a group lists its sub-commands */
   certctl (&run, NULL, "list", "--help");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "list servers"));
   g_assert_null (strstr (run.out, "site add"));
 
   certctl (&run, NULL, "--version");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "certctl "));
 }
 
 static void
-test_usage_errors (Fixture       *fx,
+test_usage_errors (CcTestFixture *fx,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
@@ -377,62 +216,62 @@ test_usage_errors (Fixture       *fx,
   before = cc_test_snapshot_tree (fx->dir);
 
   certctl (&run, fx->dir, NULL);
-  assert_usage (&run, "command");
+  cc_test_assert_usage (&run, "command");
   certctl (&run, fx->dir, "frobnicate");
-  assert_usage (&run, "frobnicate");
+  cc_test_assert_usage (&run, "frobnicate");
   certctl (&run, fx->dir, "--frobnicate", "list", "sites");
-  assert_usage (&run, "--frobnicate");
+  cc_test_assert_usage (&run, "--frobnicate");
   certctl (&run, fx->dir, "site");
-  assert_usage (&run, "site");
+  cc_test_assert_usage (&run, "site");
   certctl (&run, fx->dir, "site", "rename", "hq");
-  assert_usage (&run, "site rename");
+  cc_test_assert_usage (&run, "site rename");
   certctl (&run, fx->dir, "site", "add");
-  assert_usage (&run, "NAME");
+  cc_test_assert_usage (&run, "NAME");
   certctl (&run, fx->dir, "site", "add", "a", "b");
-  assert_usage (&run, "'b'");
+  cc_test_assert_usage (&run, "'b'");
   certctl (&run, fx->dir, "site", "add", "--bogus", "a");
-  assert_usage (&run, "--bogus");
+  cc_test_assert_usage (&run, "--bogus");
   certctl (&run, fx->dir, "site", "remove");
-  assert_usage (&run, "NAME");
+  cc_test_assert_usage (&run, "NAME");
   certctl (&run, fx->dir, "pool", "add", "--site", "hq");
-  assert_usage (&run, "--fqdn");
+  cc_test_assert_usage (&run, "--fqdn");
   certctl (&run, fx->dir, "pool", "add", "--fqdn", "p.example.com");
-  assert_usage (&run, "--site");
+  cc_test_assert_usage (&run, "--site");
   certctl (&run, fx->dir, "pool", "add", "--site");
-  assert_usage (&run, "--site");
+  cc_test_assert_usage (&run, "--site");
   certctl (&run, fx->dir, "pool", "remove");
-  assert_usage (&run, "FQDN");
+  cc_test_assert_usage (&run, "FQDN");
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "x.example.com");
-  assert_usage (&run, "--role");
+  cc_test_assert_usage (&run, "--role");
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "x.example.com", "--role", "mailbox");
-  assert_usage (&run, "mailbox");
+  cc_test_assert_usage (&run, "mailbox");
   g_assert_nonnull (strstr (run.err, "edge, front-end, webconf, av, mediation, director, cwa, "
                                      "web-components, reverse-proxy"));
   certctl (&run, fx->dir, "server", "remove");
-  assert_usage (&run, "FQDN");
+  cc_test_assert_usage (&run, "FQDN");
   certctl (&run, fx->dir, "server", "remove", "a.example.com", "b.example.com");
-  assert_usage (&run, NULL);
+  cc_test_assert_usage (&run, NULL);
   certctl (&run, fx->dir, "list");
-  assert_usage (&run, "list");
+  cc_test_assert_usage (&run, "list");
   certctl (&run, fx->dir, "list", "everything");
-  assert_usage (&run, "everything");
+  cc_test_assert_usage (&run, "everything");
   certctl (&run, fx->dir, "list", "sites", "extra");
-  assert_usage (&run, "extra");
+  cc_test_assert_usage (&run, "extra");
   certctl (&run, fx->dir, "list", "certs", "--store", "personal");
-  assert_usage (&run, "--server");
+  cc_test_assert_usage (&run, "--server");
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com", "--store", "my");
-  assert_usage (&run, "'my'");
+  cc_test_assert_usage (&run, "'my'");
   g_assert_nonnull (strstr (run.err, "personal, trusted-root, intermediate, requests"));
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com");
-  assert_usage (&run, "THUMBPRINT");
+  cc_test_assert_usage (&run, "THUMBPRINT");
   certctl (&run, fx->dir, "show", "abcdef12");
-  assert_usage (&run, "--server");
+  cc_test_assert_usage (&run, "--server");
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", "abc");
-  assert_usage (&run, "abc");
+  cc_test_assert_usage (&run, "abc");
   certctl (&run, fx->dir, "init", "now");
-  assert_usage (&run, "now");
+  cc_test_assert_usage (&run, "now");
 
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
@@ -440,19 +279,19 @@ test_usage_errors (Fixture       *fx,
 
 /* names the folder, and says to run certctl ... init */
 static void
-assert_not_a_deployment (Fixture *fx,
-                         Run     *run)
+assert_not_a_deployment (CcTestFixture *fx,
+                         CcTestRun     *run)
 {
-  assert_failed (run, fx->dir);
+  cc_test_assert_failed (run, fx->dir);
   g_assert_nonnull (strstr (run->err, "certctl"));
   g_assert_nonnull (strstr (run->err, " init"));
 }
 
 static void
-test_not_a_deployment (Fixture       *fx,
+test_not_a_deployment (CcTestFixture *fx,
                        gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   const char *commands[][4] = {
     { "list", "sites", NULL }, { "list", "pools", NULL }, { "list", "servers", NULL },
     { "site", "add", "hq" }, { "site", "remove", "hq" }, { "pool", "remove", "p.example.com" },
@@ -462,7 +301,7 @@ test_not_a_deployment (Fixture       *fx,
   g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      run_argv (&run, fx->dir, NULL, (const char * const *) commands[i]);
+      cc_test_run_certctl (&run, NULL, fx->dir, NULL, NULL, (const char * const *) commands[i]);
       assert_not_a_deployment (fx, &run);
     }
   certctl (&run, fx->dir, "show", "--server", "s.example.com", "0123456789abcdef");
@@ -480,13 +319,13 @@ test_not_a_deployment (Fixture       *fx,
 static char *
 server_names (const char *dir)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) array = NULL;
   GString *out = g_string_new (NULL);
 
   certctl (&run, dir, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   for (guint i = 0; i < json_array_get_length (array); i++)
     g_string_append_printf (out, "%s\n",
                             json_object_get_string_member (json_array_get_object_element (array, i),
@@ -495,10 +334,10 @@ server_names (const char *dir)
 }
 
 static void
-test_generate (Fixture       *fx,
+test_generate (CcTestFixture *fx,
                gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *other = g_build_filename (fx->tmpdir, "other", NULL);
   g_autofree char *names = NULL;
   g_autofree char *other_names = NULL;
@@ -507,16 +346,16 @@ test_generate (Fixture       *fx,
 
   /* bad arguments: a usage error, and no folder made */
   certctl (&run, fx->dir, "generate", "--personal", "9");
-  assert_usage (&run, "--personal");
+  cc_test_assert_usage (&run, "--personal");
   certctl (&run, fx->dir, "generate", "--sites", "0");
-  assert_usage (&run, "--sites");
+  cc_test_assert_usage (&run, "--sites");
   certctl (&run, fx->dir, "generate", "--roots", "-1");
-  assert_usage (&run, "--roots");
+  cc_test_assert_usage (&run, "--roots");
   g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
 
   certctl (&run, fx->dir, "generate", "--sites", "2", "--pools-per-site", "2",
            "--servers-per-pool", "2", "--roots", "3", "--personal", "2", "--seed", "9");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "2 sites, 8 servers, 3 trusted roots and 2 assigned"));
   names = server_names (fx->dir);
   {
@@ -524,22 +363,22 @@ test_generate (Fixture       *fx,
     g_assert_cmpuint (g_strv_length (lines), ==, 9);
   }
   certctl (&run, fx->dir, "check");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "16 ok, 0 warnings, 0 errors"));
   certctl (&run, fx->dir, "--json", "list", "certs", "--server",
            "edge1.site1.example.com", "--store", "trusted-root");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
-    g_autoptr(JsonArray) certs = parse_json_array (run.out);
+    g_autoptr(JsonArray) certs = cc_test_parse_json_array (run.out);
     g_assert_cmpuint (json_array_get_length (certs), ==, 3);
   }
 
   /* the same seed: the same names */
   certctl (&run, other, "--json", "generate", "--sites", "2", "--pools-per-site", "2",
            "--servers-per-pool", "2", "--roots", "3", "--personal", "2", "--seed", "9");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
-    g_autoptr(JsonObject) o = parse_json_object (run.out);
+    g_autoptr(JsonObject) o = cc_test_parse_json_object (run.out);
     g_assert_true (json_object_get_boolean_member (o, "ok"));
     g_assert_cmpint (json_object_get_int_member (o, "servers"), ==, 8);
   }
@@ -549,85 +388,87 @@ test_generate (Fixture       *fx,
   /* a folder that is not empty is refused, and left as it was */
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "generate", "--roots", "2");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   g_assert_nonnull (strstr (run.err, "not empty"));
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 }
 
 static void
-test_init (Fixture       *fx,
+test_init (CcTestFixture *fx,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *json_path = g_build_filename (fx->dir, "deployment.json", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(JsonArray) array = NULL;
 
   certctl (&run, fx->dir, "init");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Created deployment"));
   g_assert_nonnull (strstr (run.out, fx->dir));
   g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
 
   /* an empty deployment: empty lists */
   certctl (&run, fx->dir, "--json", "list", "sites");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 0);
   certctl (&run, fx->dir, "list", "servers");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "No servers"));
 
   /* again: refused, nothing touched */
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "init");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   certctl (&run, fx->dir, "init", "--demo");
-  assert_failed (&run, fx->dir);
+  cc_test_assert_failed (&run, fx->dir);
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 }
 
 static void
-test_init_json (Fixture       *fx,
+test_init_json (CcTestFixture *fx,
                 gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonObject) o = NULL;
 
   certctl (&run, fx->dir, "--json", "init");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_false (json_object_get_boolean_member (o, "demo"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "servers")), ==, 0);
 }
 
 static void
-test_default_path (Fixture       *fx,
+test_default_path (CcTestFixture *fx,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *json_path = g_build_filename (fx->tmpdir, "certconsole", "deployment.json",
                                                  NULL);
 
-  run_argv (&run, NULL, fx->tmpdir, (const char *[]) { "init", NULL });
-  assert_ok (&run);
+  cc_test_run_certctl (&run, NULL, NULL, fx->tmpdir, NULL, (const char *[]) { "init", NULL });
+  cc_test_assert_ok (&run);
   g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
-  run_argv (&run, NULL, fx->tmpdir, (const char *[]) { "site", "add", "hq", NULL });
-  assert_ok (&run);
-  run_argv (&run, NULL, fx->tmpdir, (const char *[]) { "list", "sites", NULL });
-  assert_ok (&run);
+  cc_test_run_certctl (&run, NULL, NULL, fx->tmpdir, NULL,
+                       (const char *[]) { "site", "add", "hq", NULL });
+  cc_test_assert_ok (&run);
+  cc_test_run_certctl (&run, NULL, NULL, fx->tmpdir, NULL,
+                       (const char *[]) { "list", "sites", NULL });
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "hq"));
 }
 
 static void
-test_demo (Fixture       *fx,
+test_demo (CcTestFixture *fx,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonArray) sites = NULL;
   g_autoptr(JsonArray) pools = NULL;
   g_autoptr(JsonArray) servers = NULL;
@@ -639,22 +480,22 @@ test_demo (Fixture       *fx,
   gboolean found_ca = FALSE;
 
   certctl (&run, fx->dir, "--json", "init", "--demo");
-  assert_ok (&run);
-  init = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  init = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (init, "ok"));
   g_assert_true (json_object_get_boolean_member (init, "demo"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (init, "servers")), >=, 4);
 
   certctl (&run, fx->dir, "list", "sites", "--json");
-  assert_ok (&run);
-  sites = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  sites = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (sites), >=, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sites, 0), "pools"),
                    >=, 2);
 
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_ok (&run);
-  servers = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  servers = cc_test_parse_json_array (run.out);
   edge = find_object (servers, "fqdn", "edge01.contoso.com");
   g_assert_nonnull (edge);
   g_assert_nonnull (find_object (servers, "fqdn", "edge02.contoso.com"));
@@ -680,8 +521,8 @@ test_demo (Fixture       *fx,
   }
 
   certctl (&run, fx->dir, "--json", "list", "pools");
-  assert_ok (&run);
-  pools = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  pools = cc_test_parse_json_array (run.out);
   pool = find_object (pools, "fqdn", json_object_get_string_member (edge, "pool"));
   g_assert_nonnull (pool);
   g_assert_true (json_object_get_boolean_member (pool, "load_balancer"));
@@ -693,8 +534,8 @@ test_demo (Fixture       *fx,
 
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge01.contoso.com",
            "--store", "trusted-root");
-  assert_ok (&run);
-  roots = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  roots = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (roots), >=, 1);
   for (guint i = 0; i < json_array_get_length (roots); i++)
     {
@@ -709,43 +550,43 @@ test_demo (Fixture       *fx,
 
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge01.contoso.com",
            "--store", "personal");
-  assert_ok (&run);
-  personal = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  personal = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (personal), >=, 1);
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (personal, 0),
                                                  "has_private_key"));
 
   /* text forms read as tables */
   certctl (&run, fx->dir, "init", "--demo");
-  assert_failed (&run, NULL);
+  cc_test_assert_failed (&run, NULL);
   certctl (&run, fx->dir, "list", "servers");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "SERVER"));
   g_assert_nonnull (strstr (run.out, "edge01.contoso.com"));
   certctl (&run, fx->dir, "list", "certs", "--server", "edge01.contoso.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "THUMBPRINT"));
   g_assert_nonnull (strstr (run.out, "ASSIGNED TO"));
 }
 
 static void
-test_demo_text (Fixture       *fx,
+test_demo_text (CcTestFixture *fx,
                 gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
 
   certctl (&run, fx->dir, "init", "--demo");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Created deployment"));
   g_assert_nonnull (strstr (run.out, "edge01.contoso.com"));
   g_assert_nonnull (strstr (run.out, "edge02.contoso.com"));
 }
 
 static void
-test_topology (Fixture       *fx,
+test_topology (CcTestFixture *fx,
                gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(JsonObject) o = NULL;
   g_autoptr(JsonArray) array = NULL;
   g_autofree char *before = NULL;
@@ -753,24 +594,24 @@ test_topology (Fixture       *fx,
   JsonObject *obj;
 
   certctl (&run, fx->dir, "init");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   certctl (&run, fx->dir, "--json", "site", "add", "hq");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   obj = json_object_get_object_member (o, "site");
   g_assert_cmpstr (json_object_get_string_member (obj, "name"), ==, "hq");
   g_clear_pointer (&o, json_object_unref);
 
   certctl (&run, fx->dir, "site", "add", "branch");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "branch"));
 
   certctl (&run, fx->dir, "--json", "pool", "add", "--site", "hq", "--fqdn", "pool.example.com",
            "--load-balancer");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   obj = json_object_get_object_member (o, "pool");
   g_assert_cmpstr (json_object_get_string_member (obj, "fqdn"), ==, "pool.example.com");
   g_assert_cmpstr (json_object_get_string_member (obj, "site"), ==, "hq");
@@ -778,13 +619,13 @@ test_topology (Fixture       *fx,
   g_clear_pointer (&o, json_object_unref);
 
   certctl (&run, fx->dir, "pool", "add", "--site", "branch", "--fqdn", "fe.example.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* global options after the command too */
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "edge10.example.com", "--role", "edge", "--json");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   obj = json_object_get_object_member (o, "server");
   g_assert_cmpstr (json_object_get_string_member (obj, "fqdn"), ==, "edge10.example.com");
   g_assert_cmpstr (json_object_get_string_member (obj, "role"), ==, "edge");
@@ -796,15 +637,15 @@ test_topology (Fixture       *fx,
 
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "edge2.example.com", "--role", "edge");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge2.example.com"));
   certctl (&run, fx->dir, "server", "add", "--pool", "fe.example.com", "--fqdn",
            "fe1.example.com", "--role", "front-end");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 3);
   obj = find_object (array, "fqdn", "fe1.example.com");
   g_assert_cmpstr (json_object_get_string_member (obj, "role"), ==, "front-end");
@@ -814,86 +655,86 @@ test_topology (Fixture       *fx,
   g_clear_pointer (&array, json_array_unref);
 
   certctl (&run, fx->dir, "list", "servers");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   /* natural order in the pool: edge2 before edge10 */
   g_assert_true (strstr (run.out, "edge2.example.com") < strstr (run.out, "edge10.example.com"));
   g_assert_nonnull (strstr (run.out, "Access Edge Server"));
 
   certctl (&run, fx->dir, "--json", "list", "pools");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   obj = find_object (array, "fqdn", "pool.example.com");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "servers")), ==, 2);
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx->dir, "list", "pools");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "POOL"));
   g_assert_nonnull (strstr (run.out, "fe.example.com"));
 
   certctl (&run, fx->dir, "--json", "list", "sites");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpint (json_object_get_int_member (find_object (array, "name", "hq"), "pools"), ==, 1);
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx->dir, "list", "sites");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "SITE"));
 
   /* failures change nothing */
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "site", "add", "hq");
-  assert_failed (&run, "hq");
+  cc_test_assert_failed (&run, "hq");
   certctl (&run, fx->dir, "pool", "add", "--site", "hq", "--fqdn", "pool.example.com");
-  assert_failed (&run, "pool.example.com");
+  cc_test_assert_failed (&run, "pool.example.com");
   certctl (&run, fx->dir, "pool", "add", "--site", "nowhere", "--fqdn", "p2.example.com");
-  assert_failed (&run, "nowhere");
+  cc_test_assert_failed (&run, "nowhere");
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "edge2.example.com", "--role", "edge");
-  assert_failed (&run, "edge2.example.com");
+  cc_test_assert_failed (&run, "edge2.example.com");
   certctl (&run, fx->dir, "server", "add", "--pool", "nopool.example.com", "--fqdn",
            "x.example.com", "--role", "edge");
-  assert_failed (&run, "nopool.example.com");
+  cc_test_assert_failed (&run, "nopool.example.com");
   certctl (&run, fx->dir, "server", "add", "--pool", "pool.example.com", "--fqdn",
            "not a host name", "--role", "edge");
-  assert_failed (&run, "not a host name");
+  cc_test_assert_failed (&run, "not a host name");
   certctl (&run, fx->dir, "server", "remove", "ghost.example.com");
-  assert_failed (&run, "ghost.example.com");
+  cc_test_assert_failed (&run, "ghost.example.com");
   certctl (&run, fx->dir, "pool", "remove", "ghost.example.com");
-  assert_failed (&run, "ghost.example.com");
+  cc_test_assert_failed (&run, "ghost.example.com");
   certctl (&run, fx->dir, "site", "remove", "ghost");
-  assert_failed (&run, "ghost");
+  cc_test_assert_failed (&run, "ghost");
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 
   /* removals */
   certctl (&run, fx->dir, "--json", "server", "remove", "edge2.example.com");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_clear_pointer (&o, json_object_unref);
   certctl (&run, fx->dir, "pool", "remove", "fe.example.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "fe.example.com"));
   certctl (&run, fx->dir, "site", "remove", "branch");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   g_assert_nonnull (find_object (array, "fqdn", "edge10.example.com"));
   g_clear_pointer (&array, json_array_unref);
 
   certctl (&run, fx->dir, "--json", "list", "sites");
-  array = parse_json_array (run.out);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
 }
 
 static void
-test_malformed (Fixture       *fx,
+test_malformed (CcTestFixture *fx,
                 gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *json_path = g_build_filename (fx->dir, "deployment.json", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -903,16 +744,16 @@ test_malformed (Fixture       *fx,
   before = cc_test_snapshot_tree (fx->dir);
 
   certctl (&run, fx->dir, "list", "sites");
-  assert_failed (&run, "deployment.json:3:");
+  cc_test_assert_failed (&run, "deployment.json:3:");
   g_assert_true (g_regex_match_simple ("^certctl: .*deployment\\.json:3:[0-9]+: ", run.err, 0, 0));
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_failed (&run, "deployment.json:3:");
+  cc_test_assert_failed (&run, "deployment.json:3:");
   certctl (&run, fx->dir, "site", "add", "other");
-  assert_failed (&run, "deployment.json:3:");
+  cc_test_assert_failed (&run, "deployment.json:3:");
   certctl (&run, fx->dir, "server", "remove", "edge1.example.com", "--force");
-  assert_failed (&run, "deployment.json:3:");
+  cc_test_assert_failed (&run, "deployment.json:3:");
   certctl (&run, fx->dir, "init");
-  assert_failed (&run, NULL);
+  cc_test_assert_failed (&run, NULL);
 
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
@@ -920,11 +761,11 @@ test_malformed (Fixture       *fx,
 
 /* A root in trusted-root, a leaf with its key in Personal: list and show see them. */
 static void
-test_certificates (Fixture       *fx,
+test_certificates (CcTestFixture *fx,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  CcTestPki *pki = get_pki (fx);
+  g_auto(CcTestRun) run = { 0 };
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   const char *sans[] = { "edge1.example.com", "sip.example.com", NULL };
   CcTestCertOptions options = {
     .common_name = "edge1.example.com",
@@ -959,8 +800,8 @@ test_certificates (Fixture       *fx,
   /* trusted-root */
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge1.example.com", "--store",
            "trusted-root");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   root = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (root, "thumbprint"), ==, root_tp);
@@ -979,7 +820,7 @@ test_certificates (Fixture       *fx,
 
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com", "--store",
            "trusted-root");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "THUMBPRINT"));
   g_assert_nonnull (strstr (run.out, "CC Test Root CA"));
   prefix = g_strndup (root_tp, 16);
@@ -988,8 +829,8 @@ test_certificates (Fixture       *fx,
 
   /* personal (the default store) */
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge1.example.com");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   {
     JsonObject *leaf = json_array_get_object_element (array, 0);
@@ -1027,7 +868,7 @@ test_certificates (Fixture       *fx,
   g_clear_pointer (&array, json_array_unref);
 
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com", "--store", "personal");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge1.example.com"));
   g_assert_nonnull (strstr (run.out, "CC Test Issuing CA"));
   g_assert_nonnull (strstr (run.out, "rsa:2048"));
@@ -1036,17 +877,17 @@ test_certificates (Fixture       *fx,
   /* an empty store says so */
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com", "--store",
            "intermediate");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "empty"));
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge1.example.com", "--store",
            "intermediate");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_cmpstr (g_strstrip (run.out), ==, "[]");
 
   /* show: full thumbprint, JSON with sections */
   certctl (&run, fx->dir, "--json", "show", "--server", "edge1.example.com", leaf_tp);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpstr (json_object_get_string_member (o, "thumbprint"), ==, leaf_tp);
   g_assert_cmpstr (json_object_get_string_member (o, "store"), ==, "personal");
   g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, "rsa:2048");
@@ -1073,8 +914,8 @@ test_certificates (Fixture       *fx,
   /* show: a unique prefix, in the trusted-root store */
   prefix = g_strndup (root_tp, 10);
   certctl (&run, fx->dir, "--json", "show", "--server", "edge1.example.com", prefix);
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_cmpstr (json_object_get_string_member (o, "thumbprint"), ==, root_tp);
   g_assert_cmpstr (json_object_get_string_member (o, "store"), ==, "trusted-root");
   g_assert_true (json_object_get_boolean_member (o, "is_ca"));
@@ -1083,7 +924,7 @@ test_certificates (Fixture       *fx,
   /* show: text, pasted in upper case */
   upper = g_ascii_strup (leaf_tp, 12);
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", upper);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, leaf_tp));
   g_assert_nonnull (strstr (run.out, "Personal"));
   g_assert_nonnull (strstr (run.out, "Edge internal"));
@@ -1094,42 +935,42 @@ test_certificates (Fixture       *fx,
   /* an assignment shows in the store and on the server */
   assign_by_hand (fx, "edge1.example.com", "edge-internal", leaf_tp);
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge1.example.com");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_true (array_has_string (json_object_get_array_member (
                    json_array_get_object_element (array, 0), "assigned_to"), "edge-internal"));
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
                      find_object (array, "fqdn", "edge1.example.com"), "assignments"),
                      "edge-internal"), ==, leaf_tp);
   g_clear_pointer (&array, json_array_unref);
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge-internal"));
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", leaf_tp);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge-internal"));
 
   /* failures */
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", "0000000000000000");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
   certctl (&run, fx->dir, "show", "--server", "ghost.example.com", leaf_tp);
-  assert_failed (&run, "ghost.example.com");
+  cc_test_assert_failed (&run, "ghost.example.com");
   certctl (&run, fx->dir, "list", "certs", "--server", "ghost.example.com");
-  assert_failed (&run, "ghost.example.com");
+  cc_test_assert_failed (&run, "ghost.example.com");
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 }
 
 static void
-test_requests (Fixture       *fx,
+test_requests (CcTestFixture *fx,
                gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *base = NULL;
   g_autofree char *json = NULL;
   g_autofree char *csr = NULL;
@@ -1149,8 +990,8 @@ test_requests (Fixture       *fx,
 
   certctl (&run, fx->dir, "--json", "list", "certs", "--server", "edge1.example.com", "--store",
            "requests");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
   req = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (req, "id"), ==, "edge-internal-20250102");
@@ -1163,13 +1004,13 @@ test_requests (Fixture       *fx,
 
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com", "--store",
            "requests");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_str_has_prefix (run.out, "REQUEST"));
   g_assert_nonnull (strstr (run.out, "CN=pool.example.com"));
   g_assert_nonnull (strstr (run.out, "Edge pool"));
 
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", "edge-internal-20250102");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "Pending Requests"));
   g_assert_nonnull (strstr (run.out, "CN=pool.example.com"));
 
@@ -1182,20 +1023,20 @@ test_requests (Fixture       *fx,
   write_file (csr, "-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n",
               0644);
   certctl (&run, fx->dir, "show", "--server", "edge1.example.com", "edge-internal-2025");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
   g_assert_nonnull (strstr (run.err, "2"));
   certctl (&run, fx->dir, "--json", "show", "--server", "edge1.example.com",
            "edge-internal-202501029");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "CN=other.example.com"));
 }
 
 static void
-test_remove_server_with_certificates (Fixture       *fx,
+test_remove_server_with_certificates (CcTestFixture *fx,
                                       gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  CcTestPki *pki = get_pki (fx);
+  g_auto(CcTestRun) run = { 0 };
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   g_autofree char *tp = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1208,57 +1049,57 @@ test_remove_server_with_certificates (Fixture       *fx,
 
   before = cc_test_snapshot_tree (fx->dir);
   certctl (&run, fx->dir, "server", "remove", "edge1.example.com");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
   /* the pool and the site are refused too: the message names the server that holds them */
   certctl (&run, fx->dir, "pool", "remove", "pool.example.com");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
   certctl (&run, fx->dir, "site", "remove", "hq");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
   after = cc_test_snapshot_tree (fx->dir);
   g_assert_cmpstr (before, ==, after);
 
   certctl (&run, fx->dir, "--json", "server", "remove", "edge1.example.com", "--force");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
 
   certctl (&run, fx->dir, "--json", "list", "servers");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 0);
 
   certctl (&run, fx->dir, "list", "certs", "--server", "edge1.example.com");
-  assert_failed (&run, "edge1.example.com");
+  cc_test_assert_failed (&run, "edge1.example.com");
 }
 
 static void
-test_remove_text (Fixture       *fx,
+test_remove_text (CcTestFixture *fx,
                   gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  CcTestPki *pki = get_pki (fx);
+  g_auto(CcTestRun) run = { 0 };
+  CcTestPki *pki = cc_test_fixture_get_pki (fx);
   g_autofree char *tp = NULL;
 
   make_topology (fx);
   tp = put_certificate (fx, "edge1.example.com", "trusted-root", cc_test_pki_get_root_pem (pki),
                         NULL, NULL);
   certctl (&run, fx->dir, "server", "remove", "--force", "edge1.example.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "edge1.example.com"));
   certctl (&run, fx->dir, "pool", "remove", "pool.example.com");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx->dir, "site", "remove", "hq");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   certctl (&run, fx->dir, "list", "sites");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "No sites"));
 }
 
 static void
-test_remove_site_force (Fixture       *fx,
+test_remove_site_force (CcTestFixture *fx,
                         gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = NULL;
   g_autofree char *server_dir = g_build_filename (fx->dir, "servers", "edge1.example.com", NULL);
   g_autoptr(JsonArray) array = NULL;
@@ -1266,16 +1107,16 @@ test_remove_site_force (Fixture       *fx,
 
   make_topology (fx);
   tp = put_certificate (fx, "edge1.example.com", "trusted-root",
-                        cc_test_pki_get_root_pem (get_pki (fx)), NULL, NULL);
+                        cc_test_pki_get_root_pem (cc_test_fixture_get_pki (fx)), NULL, NULL);
   certctl (&run, fx->dir, "--json", "site", "remove", "--force", "hq");
-  assert_ok (&run);
-  o = parse_json_object (run.out);
+  cc_test_assert_ok (&run);
+  o = cc_test_parse_json_object (run.out);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_false (g_file_test (server_dir, G_FILE_TEST_EXISTS));
 
   certctl (&run, fx->dir, "--json", "list", "pools");
-  assert_ok (&run);
-  array = parse_json_array (run.out);
+  cc_test_assert_ok (&run);
+  array = cc_test_parse_json_array (run.out);
   g_assert_cmpuint (json_array_get_length (array), ==, 0);
 }
 
@@ -1285,7 +1126,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add ("/cli/" path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func) g_test_add ("/cli/" path, CcTestFixture, NULL, cc_test_fixture_setup, \
+                                   func, cc_test_fixture_teardown)
   ADD ("help", test_help);
   ADD ("usage-errors", test_usage_errors);
   ADD ("not-a-deployment", test_not_a_deployment);

@@ -11,9 +11,9 @@
 #include "cc-preferences-window.h"
 #include "cc-window.h"
 #include "cc-window-private.h"
+#include "cc-test-gui.h"
 #include "cc-test-pki.h"
 
-#define WAIT_SECONDS 90
 #define PENDING_DAYS 14
 
 /* the window under test, shared by the steps below, which run in order */
@@ -26,32 +26,6 @@ static struct
   char          *lab_root;     /* the lab root CA's thumbprint */
   CcWindow      *window;
 } fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until done (user_data) returns TRUE. */
-static void
-wait_for (gboolean  (*done) (gpointer),
-          gpointer    user_data,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!done (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("still waiting for %s after %d s", what, WAIT_SECONDS);
-  g_source_remove (id);
-}
 
 static gboolean
 window_idle (gpointer user_data)
@@ -97,177 +71,13 @@ get_content_page (void)
   return gtk_stack_get_visible_child_name (_cc_window_get_content_stack (fixture.window));
 }
 
-/* ---- frames and screenshots (as in test-window.c) ---- */
-
-typedef struct
-{
-  guint      frames;
-  guint      wanted;
-  GtkWidget *widget;
-  char      *screenshot_path;
-  gboolean   screenshot_taken;
-  guint      n_colours;
-} FrameWait;
-
-static void take_screenshot (FrameWait *wait);
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                FrameWait     *wait)
-{
-  wait->frames++;
-  if (wait->frames == wait->wanted && wait->screenshot_path != NULL)
-    take_screenshot (wait);
-  gtk_widget_queue_draw (wait->widget);
-}
-
-/* Lets a window lay out and paint a few frames: while layout is pending, list rows and
- * snapshots are empty. With a path, takes a screenshot in the last frame's after-paint. */
-static FrameWait *
-wait_for_frames (GtkWidget  *window,
-                 guint       n,
-                 const char *screenshot_path)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  FrameWait *wait = g_new0 (FrameWait, 1);
-  gboolean timed_out = FALSE;
-  guint id;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-
-  wait->wanted = n;
-  wait->widget = window;
-  wait->screenshot_path = g_strdup (screenshot_path);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
-  gdk_frame_clock_begin_updating (clock);
-  gtk_widget_queue_draw (window);
-
-  id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-  while (wait->frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("the window painted only %u frames in %d s", wait->frames, WAIT_SECONDS);
-  g_source_remove (id);
-
-  gdk_frame_clock_end_updating (clock);
-  g_signal_handler_disconnect (clock, handler);
-
-  return wait;
-}
-
-static void
-frame_wait_free (FrameWait *wait)
-{
-  g_free (wait->screenshot_path);
-  g_free (wait);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrameWait, frame_wait_free)
-
-static void
-take_screenshot (FrameWait *wait)
-{
-  GtkWidget *widget = wait->widget;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colours = NULL;
-  g_autofree guchar *pixels = NULL;
-  GskRenderer *renderer;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, wait->screenshot_path));
-
-  /* a blank or one-colour picture means something drew nothing */
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  colours = g_hash_table_new (NULL, NULL);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      guint32 pixel;
-
-      memcpy (&pixel, pixels + i * 4, 4);
-      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-      if (g_hash_table_size (colours) > 1000)
-        break;
-    }
-  wait->n_colours = g_hash_table_size (colours);
-  wait->screenshot_taken = TRUE;
-}
-
-/* Saves the window as $CC_TEST_LOG_DIR/certconsole-<name>.png, a few frames after the last
- * change, and checks the picture is not blank. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
-  g_autofree char *file = g_strdup_printf ("certconsole-%s.png", name);
-  g_autofree char *path = NULL;
-  g_autoptr(FrameWait) frames = NULL;
-
-  if (log_dir == NULL)
-    log_dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (log_dir, 0755), ==, 0);
-  path = g_build_filename (log_dir, file, NULL);
-
-  frames = wait_for_frames (window, 4, path);
-  g_assert_true (frames->screenshot_taken);
-  g_test_message ("screenshot: %s (%u%s colours)", path, frames->n_colours,
-                  frames->n_colours > 1000 ? "+" : "");
-  g_assert_cmpuint (frames->n_colours, >, 16);
-}
-
 /* ---- reading widgets ---- */
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *out)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-/* every label the user can see in widget, one a line, between newlines */
-static char *
-dup_visible_labels (GtkWidget *widget)
-{
-  GString *out = g_string_new ("\n");
-
-  collect_labels (widget, out);
-  return g_string_free (out, FALSE);
-}
 
 static void
 assert_shows_label (GtkWidget  *widget,
                     const char *text)
 {
-  g_autofree char *labels = dup_visible_labels (widget);
+  g_autofree char *labels = cc_test_dup_visible_labels (widget);
   g_autofree char *line = g_strdup_printf ("\n%s\n", text);
 
   if (strstr (labels, line) == NULL)
@@ -514,12 +324,11 @@ static void
 assert_cells_match (CcCheckResult *result)
 {
   g_autoptr(GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(FrameWait) frames = NULL;
   CcDeployment *deployment = result->deployment;
   g_autoptr(GPtrArray) servers = cc_deployment_list_servers (deployment);
 
   /* let the grid lay out its rows */
-  frames = wait_for_frames (GTK_WIDGET (fixture.window), 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
 
   for (guint i = 0; i < result->items->len; i++)
     {
@@ -667,7 +476,7 @@ test_open (void)
   fixture.window = g_object_ref (cc_window_new (fixture.app, fixture.path));
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture.window));
-  wait_for (window_idle, fixture.window, "the deployment to open");
+  cc_test_wait_until (window_idle, fixture.window, "the deployment to open");
 
   /* opening a deployment records it */
   summary = g_settings_get_string (fixture.settings, "last-deployment");
@@ -681,7 +490,7 @@ test_open (void)
   g_assert_true (CC_IS_DEPLOYMENT (cc_overview_page_get_scope (overview)));
   g_assert_true (cc_overview_page_get_running (overview));
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "checking");
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_idle, overview, "the check");
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
 }
 
@@ -771,23 +580,22 @@ test_cells (void)
                                                          grid, GTK_TYPE_SCROLLED_WINDOW));
     GtkAdjustment *hadjustment = gtk_scrolled_window_get_hadjustment (scrolled);
     graphene_rect_t bounds;
-    g_autoptr(FrameWait) frames = NULL;
 
     g_assert_true (gtk_widget_compute_bounds (cell, grid, &bounds));
     gtk_adjustment_set_value (hadjustment, bounds.origin.x - 20);
-    frames = wait_for_frames (GTK_WIDGET (fixture.window), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
   }
   gtk_menu_button_popup (GTK_MENU_BUTTON (cell));
   {
     GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (cell));
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (fixture.window), 2, NULL);
-    g_autofree char *labels = dup_visible_labels (GTK_WIDGET (popover));
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
+    g_autofree char *labels = cc_test_dup_visible_labels (GTK_WIDGET (popover));
     g_autofree char *line = g_strdup_printf ("• %s", trust);
 
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
     if (strstr (labels, line) == NULL)
       g_error ("the popover does not show \"%s\":%s", trust, labels);
-    save_screenshot (GTK_WIDGET (popover), "overview-popover");
+    cc_test_screenshot (GTK_WIDGET (popover), "overview-popover");
     gtk_popover_popdown (popover);
   }
   gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (
@@ -795,7 +603,7 @@ test_cells (void)
                                                          get_overview ())),
                                                        GTK_TYPE_SCROLLED_WINDOW))), 0);
 
-  save_screenshot (GTK_WIDGET (fixture.window), "overview");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "overview");
 }
 
 static void
@@ -811,8 +619,8 @@ test_expiring (void)
 
   /* a longer warning period re-checks by itself */
   g_settings_set_uint (fixture.settings, "expiry-warning-days", 3650);
-  wait_for (overview_running, overview, "the check to start again");
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_running, overview, "the check to start again");
+  cc_test_wait_until (overview_idle, overview, "the check");
 
   result = run_core_check (&deployment, 3650);
   g_assert_cmpuint (result->n_warning, >=, 1);
@@ -844,17 +652,17 @@ test_expiring (void)
   g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_expiring_title (overview)), ==,
                    "Expiring Within 3650 Days");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (fixture.window), 3, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
     GtkWidget *view = GTK_WIDGET (_cc_overview_page_get_expiring (overview));
 
     assert_shows_label (view, "fe02.contoso.com");
     assert_shows_label (view, cc_interface_get_display_name (CC_INTERFACE_DEFAULT));
   }
-  save_screenshot (GTK_WIDGET (fixture.window), "overview-expiring");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "overview-expiring");
 
   g_settings_set_uint (fixture.settings, "expiry-warning-days", 30);
-  wait_for (overview_running, overview, "the check to start again");
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_running, overview, "the check to start again");
+  cc_test_wait_until (overview_idle, overview, "the check");
 }
 
 static void
@@ -872,20 +680,20 @@ test_check_button (void)
   /* the rows of the last check stay */
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (GTK_WIDGET (fixture.window), 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
     assert_shows_label (window, "Check Deployment");
   }
 
   /* from a store, the button goes back to the deployment's overview */
   select_row (find_row (CC_TYPE_STORE, "edge01.contoso.com", CC_STORE_PERSONAL));
   g_assert_null (cc_overview_page_get_scope (overview));
-  wait_for (window_idle, fixture.window, "the store");
+  cc_test_wait_until (window_idle, fixture.window, "the store");
   g_assert_cmpstr (get_content_page (), ==, "certificates");
   g_assert_true (gtk_widget_activate_action (window, "win.check", NULL));
   g_assert_cmpstr (get_content_page (), ==, "overview");
   g_assert_true (CC_IS_DEPLOYMENT (cc_overview_page_get_scope (overview)));
   g_assert_true (cc_overview_page_get_running (overview));
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_idle, overview, "the check");
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
 
   /* a pool: only its servers; cancelled before any result, it says so */
@@ -895,7 +703,7 @@ test_check_button (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.cancel", NULL));
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "cancelled");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.check", NULL));
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_idle, overview, "the check");
   g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
                       _cc_overview_page_get_grid (overview)))), ==, 2);
@@ -904,7 +712,7 @@ test_check_button (void)
 
   /* a site: all its servers */
   select_row (find_row (CC_TYPE_SITE, NULL, 0));
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_idle, overview, "the check");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
                       _cc_overview_page_get_grid (overview)))), ==, 5);
 
@@ -915,7 +723,7 @@ test_check_button (void)
   g_assert_cmpstr (get_content_page (), ==, "select");
 
   select_row (find_row (CC_TYPE_DEPLOYMENT, NULL, 0));
-  wait_for (overview_idle, overview, "the check");
+  cc_test_wait_until (overview_idle, overview, "the check");
 }
 
 static CcTrustMatrixPage *
@@ -929,7 +737,7 @@ open_matrix (void)
   g_assert_nonnull (page);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (gtk_widget_get_root (
                    GTK_WIDGET (page)))) == GTK_WINDOW (fixture.window));
-  wait_for (matrix_idle, page, "the trust stores");
+  cc_test_wait_until (matrix_idle, page, "the trust stores");
   return page;
 }
 
@@ -943,7 +751,7 @@ trust_of (CcTrustMatrixPage *page,
 
   if (row == NULL)
     {
-      g_autofree char *labels = dup_visible_labels (view);
+      g_autofree char *labels = cc_test_dup_visible_labels (view);
       g_error ("no row for %s in the matrix:%s", fqdn, labels);
     }
   status = find_with_class (row, "cc-trust-status");
@@ -980,7 +788,7 @@ test_matrix (void)
   gtk_drop_down_set_selected (dropdown, position);
 
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (window, 3, NULL);
+    cc_test_wait_frames (window, 3);
 
     g_assert_cmpstr (trust_of (page, "fe02.contoso.com"), ==, "Not trusted");
     g_assert_cmpstr (trust_of (page, "fe01.contoso.com"), ==, "Trusted");
@@ -991,7 +799,7 @@ test_matrix (void)
   }
   g_assert_cmpstr (gtk_label_get_text (_cc_trust_matrix_page_get_summary (page)), ==,
                    "Trusted on 4 of 5 servers; 1 lacks it");
-  save_screenshot (window, "trust-matrix");
+  cc_test_screenshot (window, "trust-matrix");
 
   /* add it where it lacks: a confirmation names exactly those servers */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "matrix.add", NULL));
@@ -1004,13 +812,13 @@ test_matrix (void)
   if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
     gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_true (cc_trust_matrix_page_get_busy (page));
-  wait_for (matrix_idle, page, "adding the CA");
+  cc_test_wait_until (matrix_idle, page, "adding the CA");
 
   /* read back from disk: fe02 trusts it now */
   g_assert_cmpstr (cc_certificate_get_thumbprint (cc_trust_matrix_page_get_ca (page)), ==,
                    fixture.lab_root);
   {
-    g_autoptr(FrameWait) frames = wait_for_frames (window, 3, NULL);
+    cc_test_wait_frames (window, 3);
 
     g_assert_cmpstr (trust_of (page, "fe02.contoso.com"), ==, "Trusted");
   }
@@ -1022,7 +830,7 @@ test_matrix (void)
 
   /* and so does the check: fe02's default certificate is trusted again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.check", NULL));
-  wait_for (overview_idle, get_overview (), "the check");
+  cc_test_wait_until (overview_idle, get_overview (), "the check");
   {
     g_autoptr(CcDeployment) deployment = NULL;
     g_autoptr(CcCheckResult) result = run_core_check (&deployment, 30);
@@ -1079,7 +887,7 @@ test_matrix_file (void)
   gfile = g_file_new_for_path (file);
   cc_trust_matrix_page_open_file (page, gfile);
   g_assert_true (cc_trust_matrix_page_get_busy (page));
-  wait_for (matrix_idle, page, "reading the file");
+  cc_test_wait_until (matrix_idle, page, "reading the file");
   g_assert_cmpstr (cc_certificate_get_thumbprint (cc_trust_matrix_page_get_ca (page)), ==,
                    fixture.lab_root);
   g_assert_cmpstr (gtk_label_get_text (_cc_trust_matrix_page_get_summary (page)), ==,
@@ -1099,7 +907,6 @@ test_preferences (void)
   GtkSpinButton *spin;
   g_autofree char *key_type = NULL;
   g_autofree char *organization = NULL;
-  g_autoptr(FrameWait) frames = NULL;
 
   g_assert_nonnull (accels);
   g_assert_cmpstr (accels[0], ==, "<Control>comma");
@@ -1108,7 +915,7 @@ test_preferences (void)
   prefs = CC_PREFERENCES_WINDOW (find_toplevel (CC_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (prefs);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (fixture.window));
-  frames = wait_for_frames (GTK_WIDGET (prefs), 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (prefs), 3);
 
   /* the rows show the settings, and a change is a setting at once */
   spin = _cc_preferences_window_get_expiry_spin (prefs);
@@ -1134,12 +941,12 @@ test_preferences (void)
     g_assert_cmpstr (adw_action_row_get_subtitle (
                        _cc_preferences_window_get_last_deployment_row (prefs)), ==, display);
   }
-  save_screenshot (GTK_WIDGET (prefs), "preferences");
+  cc_test_screenshot (GTK_WIDGET (prefs), "preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* the overview follows the new warning period (the check it starts may be over before
    * the screenshot above is: wait for its result, not for it to be running) */
-  wait_for (overview_shows_60_days, get_overview (), "the check with the new warning period");
+  cc_test_wait_until (overview_shows_60_days, get_overview (), "the check with the new warning period");
   g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_expiring_title (get_overview ())),
                    ==, "Expiring Within 60 Days");
   g_settings_reset (fixture.settings, "expiry-warning-days");
@@ -1184,15 +991,7 @@ test_close (void)
   window = g_steal_pointer (&fixture.window);
   gtk_window_destroy (GTK_WINDOW (window));
 
-  {
-    gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-    while (G_OBJECT (window)->ref_count > 1 && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_false (timed_out);
-    g_source_remove (id);
-  }
+  cc_test_wait_released (window, "the check to let the window go");
 
   g_assert_finalize_object (window);
 }

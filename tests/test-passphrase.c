@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "certconsole-core.h"
+#include "cc-test-cli.h"
 #include "cc-test-pki.h"
 
 #define PASS_A "correct horse battery staple"
@@ -727,86 +728,16 @@ test_recover (Fixture *f, gconstpointer data)
 
 /* ---- certctl ---- */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static GSubprocess *
-spawn_certctl (const char *dir, const char *input, GError **error, const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *certctl = g_getenv ("CERTCTL");
-
-  g_assert_nonnull (certctl);
-  g_ptr_array_add (argv, (gpointer) certctl);
-  g_ptr_array_add (argv, (gpointer) "--deployment");
-  g_ptr_array_add (argv, (gpointer) dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE
-                                        | (input ? G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                 : G_SUBPROCESS_FLAGS_STDIN_INHERIT));
-  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
-}
-
-static void
-run_argv (Run *run, const char *dir, const char *input, const char * const *args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) proc = spawn_certctl (dir, input, &error, args);
-
-  g_assert_no_error (error);
-  run_clear (run);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-}
-
 #define certctl(run, f, ...) \
-  run_argv ((run), (f)->path, NULL, (const char *[]) { __VA_ARGS__, NULL })
+  cc_test_run_certctl ((run), NULL, (f)->path, NULL, NULL, (const char *[]) { __VA_ARGS__, NULL })
 #define certctl_stdin(run, f, input, ...) \
-  run_argv ((run), (f)->path, (input), (const char *[]) { __VA_ARGS__, NULL })
-
-static void
-assert_ok (Run *run)
-{
-  if (run->status != 0)
-    g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, 0);
-  g_assert_cmpstr (run->err, ==, "");
-}
-
-/* exit 1, one line on stderr holding what */
-static void
-assert_failed (Run *run, const char *what)
-{
-  g_assert_cmpint (run->status, ==, 1);
-  g_assert_true (g_str_has_prefix (run->err, "certctl: "));
-  g_assert_cmpint (strchr (run->err, '\n') - run->err + 1, ==, strlen (run->err));
-  if (strstr (run->err, what) == NULL)
-    g_error ("“%s” is not in: %s", what, run->err);
-}
+  cc_test_run_certctl ((run), NULL, (f)->path, NULL, (input), \
+                       (const char *[]) { __VA_ARGS__, NULL })
 
 static void
 test_cli (Fixture *f, gconstpointer data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = first_personal_key (f, CWA01);
   g_autofree char *out_pfx = g_build_filename (f->dir, "out.pfx", NULL);
   g_autofree char *short_file = g_build_filename (f->dir, "short.txt", NULL);
@@ -833,11 +764,11 @@ test_cli (Fixture *f, gconstpointer data)
   /* failures change nothing */
   before = cc_test_snapshot_tree (f->path);
   certctl (&run, f, "passphrase", "set", "--new-passphrase-file", short_file);
-  assert_failed (&run, "shorter than 8");
+  cc_test_assert_failed (&run, "shorter than 8");
   certctl (&run, f, "passphrase", "set", "--new-passphrase-file", "/nonexistent/pass");
-  assert_failed (&run, "/nonexistent/pass");
+  cc_test_assert_failed (&run, "/nonexistent/pass");
   certctl (&run, f, "--passphrase-file", f->file_a, "passphrase", "remove");
-  assert_failed (&run, "has no passphrase");
+  cc_test_assert_failed (&run, "has no passphrase");
   {
     g_autofree char *after = cc_test_snapshot_tree (f->path);
     g_assert_cmpstr (before, ==, after);
@@ -845,33 +776,33 @@ test_cli (Fixture *f, gconstpointer data)
 
   /* set, from standard input */
   certctl_stdin (&run, f, PASS_A "\n", "passphrase", "set", "--new-passphrase-stdin");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   doc = read_json (f->path);
   spec = dup_member (doc, "passphrase");
   assert_all_keys (f->path, spec, PASS_A, n_keys);
   certctl (&run, f, "passphrase", "set", "--new-passphrase-file", f->file_b);
-  assert_failed (&run, "passphrase change");
+  cc_test_assert_failed (&run, "passphrase change");
 
   /* locked: listing works, a key does not, and certctl says how to unlock */
   certctl (&run, f, "list", "servers");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_clear_pointer (&before, g_free);
   before = cc_test_snapshot_tree (f->path);
   certctl (&run, f, "export", "pfx", "--server", CWA01, tp, "--out", out_pfx,
            "--password-file", f->file_a);
-  assert_failed (&run, "--passphrase-file FILE or --passphrase-stdin");
+  cc_test_assert_failed (&run, "--passphrase-file FILE or --passphrase-stdin");
   g_assert_nonnull (strstr (run.err, "locked"));
   certctl (&run, f, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x", "--ca", "Contoso Lab CA", "--key", "ec:p256");
-  assert_failed (&run, "--passphrase-file");
+  cc_test_assert_failed (&run, "--passphrase-file");
   certctl (&run, f, "ca", "create-lab", "--name", "Locked Lab CA");
-  assert_failed (&run, "--passphrase-file");
+  cc_test_assert_failed (&run, "--passphrase-file");
   /* the wrong passphrase */
   certctl (&run, f, "--passphrase-file", f->file_b, "export", "pfx", "--server", CWA01, tp,
            "--out", out_pfx, "--password-file", f->file_a);
-  assert_failed (&run, "not the passphrase");
+  cc_test_assert_failed (&run, "not the passphrase");
   certctl (&run, f, "--passphrase-file", f->file_a, "--passphrase-stdin", "list", "servers");
-  assert_failed (&run, "not both");
+  cc_test_assert_failed (&run, "not both");
   {
     g_autofree char *after = cc_test_snapshot_tree (f->path);
     g_assert_cmpstr (before, ==, after);
@@ -881,34 +812,34 @@ test_cli (Fixture *f, gconstpointer data)
   /* unlocked, the global option before or after the command */
   certctl (&run, f, "--passphrase-file", f->file_a, "export", "pfx", "--server", CWA01, tp,
            "--out", out_pfx, "--password-file", f->file_a);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_true (g_file_test (out_pfx, G_FILE_TEST_EXISTS));
   certctl (&run, f, "request", "create", "--server", EDGE01, "--interface", "edge-internal",
            "--friendly-name", "x", "--ca", "Contoso Lab CA", "--key", "ec:p256",
            "--passphrase-file", f->file_a);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   n_keys++;
   /* the lab CA refused while locked left nothing behind: the name is free */
   certctl (&run, f, "--passphrase-file", f->file_a, "ca", "create-lab", "--name", "Locked Lab CA");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   n_keys += 2;
   assert_all_keys (f->path, spec, PASS_A, n_keys);
 
   /* change: both on standard input, the current one first */
   certctl_stdin (&run, f, PASS_A "\n" PASS_B "\n", "--passphrase-stdin", "passphrase", "change",
                  "--new-passphrase-stdin");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_clear_pointer (&doc, json_object_unref);
   g_clear_pointer (&spec, json_object_unref);
   doc = read_json (f->path);
   spec = dup_member (doc, "passphrase");
   assert_all_keys (f->path, spec, PASS_B, n_keys);
   certctl (&run, f, "--passphrase-file", f->file_a, "passphrase", "remove");
-  assert_failed (&run, "not the passphrase");
+  cc_test_assert_failed (&run, "not the passphrase");
 
   /* remove */
   certctl (&run, f, "--passphrase-file", f->file_b, "--json", "passphrase", "remove");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   g_assert_nonnull (strstr (run.out, "\"ok\" : true"));
   g_clear_pointer (&doc, json_object_unref);
   doc = read_json (f->path);
@@ -916,7 +847,7 @@ test_cli (Fixture *f, gconstpointer data)
   assert_all_keys (f->path, NULL, NULL, n_keys);
   /* a deployment without a passphrase ignores the option */
   certctl (&run, f, "--passphrase-file", f->file_b, "list", "servers");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   /* the audit log names the changes, never the passphrase */
   {
@@ -1060,7 +991,7 @@ test_kill (Fixture *f, gconstpointer data)
        * a whole run (the KDF, loading). */
       drain_events (inotify_fd);
       t0 = g_get_monotonic_time ();
-      proc = spawn_certctl (f->path, NULL, &error, argv);
+      proc = cc_test_spawn_certctl (NULL, f->path, NULL, NULL, argv, &error);
       g_assert_no_error (error);
       if (i == 0)
         {
@@ -1167,7 +1098,7 @@ test_kill (Fixture *f, gconstpointer data)
   /* the survivor is whole: the core unlocks it and every workflow still works */
   {
     g_autoptr(GError) error = NULL;
-    g_auto(Run) run = { 0 };
+    g_auto(CcTestRun) run = { 0 };
     f->d = cc_deployment_open (f->path, NULL, &error);
     g_assert_no_error (error);
     if (state != NULL)
@@ -1193,7 +1124,7 @@ test_kill (Fixture *f, gconstpointer data)
 static void
 test_check_modes (Fixture *f, gconstpointer data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autofree char *tp = first_personal_key (f, EDGE01);
   g_autofree char *personal = g_build_filename (f->path, "servers", EDGE01, "personal", NULL);
   g_autofree char *key = g_strdup_printf ("%s/%s.key", personal, tp);
@@ -1209,7 +1140,7 @@ test_check_modes (Fixture *f, gconstpointer data)
   assert_mode (personal, 0700);
   assert_mode (key, 0600);
   certctl (&run, f, "check", "--all");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 
   g_assert_cmpint (g_chmod (key, 0640), ==, 0);
   g_assert_cmpint (g_chmod (personal, 0750), ==, 0);
@@ -1254,7 +1185,7 @@ test_check_modes (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chmod (personal, 0700), ==, 0);
   g_assert_cmpint (g_chmod (assigned, 0700), ==, 0);
   certctl (&run, f, "check", "--all");
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
 }
 
 /* ---- not exportable ---- */
@@ -1299,7 +1230,7 @@ assert_no_key_in (const char *file, GBytes *secret)
 static void
 test_not_exportable (Fixture *f, gconstpointer data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(CcTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *tp = first_personal_key (f, EDGE02);
   g_autofree char *key02 = g_build_filename (f->path, "servers", EDGE02, "personal", NULL);
@@ -1339,7 +1270,7 @@ test_not_exportable (Fixture *f, gconstpointer data)
   before = cc_test_snapshot_tree (f->path);
   certctl (&run, f, "--passphrase-file", f->file_a, "export", "pfx", "--server", EDGE02, tp,
            "--out", pfx, "--password-file", f->file_b, "--include-chain");
-  assert_failed (&run, "not marked exportable");
+  cc_test_assert_failed (&run, "not marked exportable");
   g_assert_nonnull (strstr (run.err, EDGE02));
   g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
   {
@@ -1356,7 +1287,7 @@ test_not_exportable (Fixture *f, gconstpointer data)
       if (g_str_equal (formats[i], "der"))
         certctl (&run, f, "--passphrase-file", f->file_a, "export", "cert", "--server", EDGE02,
                  tp, "--out", out, "--format", formats[i]);
-      assert_ok (&run);
+      cc_test_assert_ok (&run);
       assert_no_key_in (out, secret);
     }
 
@@ -1377,9 +1308,9 @@ test_not_exportable (Fixture *f, gconstpointer data)
     outside = g_strconcat (a, b, NULL);
   }
   certctl (&run, f, "distribute", "--pool", EDGE_POOL, tp);
-  assert_failed (&run, "--passphrase-file");
+  cc_test_assert_failed (&run, "--passphrase-file");
   certctl (&run, f, "--passphrase-file", f->file_a, "distribute", "--pool", EDGE_POOL, tp);
-  assert_ok (&run);
+  cc_test_assert_ok (&run);
   {
     g_autofree char *servers = g_build_filename (f->path, "servers", NULL);
     g_autofree char *s_fe = g_build_filename (servers, FE01, NULL);
@@ -1396,7 +1327,7 @@ test_not_exportable (Fixture *f, gconstpointer data)
   assert_all_keys (f->path, spec, PASS_A, 9);
   certctl (&run, f, "--passphrase-file", f->file_a, "export", "pfx", "--server", EDGE02, tp,
            "--out", pfx, "--password-file", f->file_b);
-  assert_failed (&run, "not marked exportable");
+  cc_test_assert_failed (&run, "not marked exportable");
   g_assert_false (g_file_test (pfx, G_FILE_TEST_EXISTS));
   /* and distribute names no server outside the pool: FE01 is not an Edge pool member */
   certctl (&run, f, "--passphrase-file", f->file_a, "distribute", "--pool", FE01, tp);

@@ -11,32 +11,11 @@
 #include "cc-application.h"
 #include "cc-unlock-dialog.h"
 #include "cc-window.h"
+#include "cc-test-gui.h"
 #include "cc-test-pki.h"
 
-#define WAIT_SECONDS 90
 #define PASSPHRASE "a long passphrase for the lab"
 #define CWA01 "cwa01.contoso.com"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("waited %d s for %s", WAIT_SECONDS, what);
-  g_source_remove (id);
-}
 
 static gboolean
 window_idle (gpointer data)
@@ -79,85 +58,6 @@ dialog_idle (gpointer data)
 }
 
 /* ---- a screenshot, taken in a frame's after-paint a few frames after the change ---- */
-
-typedef struct
-{
-  guint frames;
-  GtkWidget *widget;
-  char *path;
-  gboolean taken;
-  guint n_colours;
-} Shot;
-
-static void
-shot_take (Shot *shot)
-{
-  GtkWidget *widget = shot->widget;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
-  g_autofree guchar *pixels = NULL;
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, shot->path));
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  for (gsize i = 0; i < (gsize) width * height && g_hash_table_size (colours) <= 1000; i++)
-    {
-      guint32 pixel;
-      memcpy (&pixel, pixels + i * 4, 4);
-      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-    }
-  shot->n_colours = g_hash_table_size (colours);
-  shot->taken = TRUE;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock, Shot *shot)
-{
-  if (++shot->frames == 4)
-    shot_take (shot);
-  gtk_widget_queue_draw (shot->widget);
-}
-
-static gboolean
-shot_done (gpointer data)
-{
-  return ((Shot *) data)->taken;
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
-  g_autofree char *file = g_strdup_printf ("certconsole-%s.png", name);
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Shot shot = { 0 };
-  gulong handler;
-
-  if (log_dir == NULL)
-    log_dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (log_dir, 0755), ==, 0);
-  shot.widget = widget;
-  shot.path = g_build_filename (log_dir, file, NULL);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &shot);
-  gdk_frame_clock_begin_updating (clock);
-  gtk_widget_queue_draw (widget);
-  wait_until (shot_done, &shot, "a screenshot");
-  gdk_frame_clock_end_updating (clock);
-  g_signal_handler_disconnect (clock, handler);
-  g_test_message ("screenshot: %s (%u colours)", shot.path, shot.n_colours);
-  g_assert_cmpuint (shot.n_colours, >, 16);
-  g_free (shot.path);
-}
 
 /* ---- a workflow through the window's deployment, as the console's actions run them ---- */
 
@@ -207,7 +107,7 @@ read_key_in_worker (CcDeployment *deployment, GError **error)
 
   cc_deployment_run_async (deployment, read_key_work, NULL, NULL, (GDestroyNotify) g_bytes_unref,
                            NULL, read_key_done, &r);
-  wait_until (read_key_finished, &r, "a key read");
+  cc_test_wait_until (read_key_finished, &r, "a key read");
   if (r.error != NULL)
     g_propagate_error (error, r.error);
   return r.key;
@@ -251,18 +151,18 @@ test_unlock (void)
 
   window = g_object_ref (cc_window_new (app, path));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_idle, window, "the deployment to open");
+  cc_test_wait_until (window_idle, window, "the deployment to open");
   deployment = g_object_ref (cc_window_get_deployment (window));
   g_assert_true (cc_deployment_is_locked (deployment));
 
   /* asked at once */
-  wait_until (dialog_shown, NULL, "the unlock dialog");
+  cc_test_wait_until (dialog_shown, NULL, "the unlock dialog");
   dialog = CC_UNLOCK_DIALOG (find_toplevel (CC_TYPE_UNLOCK_DIALOG));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   error_label = _cc_unlock_dialog_get_error_label (dialog);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
-  save_screenshot (GTK_WIDGET (dialog), "unlock-dialog");
+  cc_test_screenshot (GTK_WIDGET (dialog), "unlock-dialog");
 
   /* locked, a workflow that needs a key is refused */
   g_assert_null (read_key_in_worker (deployment, &error));
@@ -272,22 +172,22 @@ test_unlock (void)
   /* the wrong passphrase: said on the dialog, which stays */
   type_and_unlock (dialog, "not the passphrase");
   g_assert_true (_cc_unlock_dialog_get_running (dialog));
-  wait_until (dialog_idle, dialog, "the unlock to finish");
+  cc_test_wait_until (dialog_idle, dialog, "the unlock to finish");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_text (error_label), "not the passphrase of the deployment"));
   g_assert_true (find_toplevel (CC_TYPE_UNLOCK_DIALOG) == GTK_WINDOW (dialog));
   g_assert_true (cc_deployment_is_locked (deployment));
-  save_screenshot (GTK_WIDGET (dialog), "unlock-dialog-wrong");
+  cc_test_screenshot (GTK_WIDGET (dialog), "unlock-dialog-wrong");
 
   /* the right one: the dialog goes, the keys work, in the worker copies too */
   type_and_unlock (dialog, PASSPHRASE);
-  wait_until (dialog_gone, NULL, "the unlock dialog to close");
+  cc_test_wait_until (dialog_gone, NULL, "the unlock dialog to close");
   g_assert_false (cc_deployment_is_locked (deployment));
   key = read_key_in_worker (deployment, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (g_bytes_get_data (key, NULL), "-----BEGIN PRIVATE KEY-----"));
   g_clear_pointer (&key, g_bytes_unref);
-  save_screenshot (GTK_WIDGET (window), "unlocked");
+  cc_test_screenshot (GTK_WIDGET (window), "unlocked");
 
   /* win.lock: locked again, and win.unlock asks again; Not Now leaves it locked */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
@@ -296,10 +196,10 @@ test_unlock (void)
   g_assert_error (error, CC_ERROR, CC_ERROR_LOCKED_KEYS);
   g_clear_error (&error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.unlock", NULL));
-  wait_until (dialog_shown, NULL, "the unlock dialog again");
+  cc_test_wait_until (dialog_shown, NULL, "the unlock dialog again");
   dialog = CC_UNLOCK_DIALOG (find_toplevel (CC_TYPE_UNLOCK_DIALOG));
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_until (dialog_gone, NULL, "Not Now");
+  cc_test_wait_until (dialog_gone, NULL, "Not Now");
   g_assert_true (cc_deployment_is_locked (deployment));
 
   /* unlocked, then the window closes: locked */

@@ -9,9 +9,8 @@
 #include "cc-application.h"
 #include "cc-window.h"
 #include "cc-window-private.h"
+#include "cc-test-gui.h"
 #include "cc-test-pki.h"
-
-#define WAIT_SECONDS 90
 
 /* the window under test, shared by the steps below, which run in order */
 static struct
@@ -31,190 +30,16 @@ static const char * const demo_servers[] = {
 };
 
 static gboolean
-timeout_cb (gpointer user_data)
+window_not_busy (gpointer data)
 {
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
+  return !cc_window_get_busy (data);
 }
 
 /* Iterates the main loop until the window has opened its deployment or loaded its store. */
 static void
 wait_until_idle (CcWindow *window)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (cc_window_get_busy (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("the window was still busy after %d s", WAIT_SECONDS);
-  g_source_remove (id);
-}
-
-typedef struct
-{
-  guint      frames;
-  guint      wanted;
-  GtkWidget *widget;
-  char      *screenshot_path;
-  gboolean   screenshot_taken;
-  guint      n_colours;
-} FrameWait;
-
-static void take_screenshot (FrameWait *wait);
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                FrameWait     *wait)
-{
-  wait->frames++;
-  if (wait->frames == wait->wanted && wait->screenshot_path != NULL)
-    take_screenshot (wait);
-  gtk_widget_queue_draw (wait->widget);
-}
-
-/* Lets the window lay out and paint a few frames: while layout is pending, list rows and
- * snapshots are empty. With a path, takes a screenshot in the last frame's after-paint. */
-static FrameWait *
-wait_for_frames (gpointer    window,
-                 guint       n,
-                 const char *screenshot_path)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  FrameWait *wait = g_new0 (FrameWait, 1);
-  gboolean timed_out = FALSE;
-  guint id;
-  gulong handler;
-
-  g_assert_nonnull (clock);
-
-  wait->wanted = n;
-  wait->widget = GTK_WIDGET (window);
-  wait->screenshot_path = g_strdup (screenshot_path);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
-  gdk_frame_clock_begin_updating (clock);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-
-  id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-  while (wait->frames < n && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("the window painted only %u frames in %d s", wait->frames, WAIT_SECONDS);
-  g_source_remove (id);
-
-  gdk_frame_clock_end_updating (clock);
-  g_signal_handler_disconnect (clock, handler);
-
-  return wait;
-}
-
-static void
-frame_wait_free (FrameWait *wait)
-{
-  g_free (wait->screenshot_path);
-  g_free (wait);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FrameWait, frame_wait_free)
-
-static void
-take_screenshot (FrameWait *wait)
-{
-  GtkWidget *widget = wait->widget;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colours = NULL;
-  g_autofree guchar *pixels = NULL;
-  GskRenderer *renderer;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, wait->screenshot_path));
-
-  /* a blank or one-colour picture means something drew nothing */
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  colours = g_hash_table_new (NULL, NULL);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      guint32 pixel;
-
-      memcpy (&pixel, pixels + i * 4, 4);
-      g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-      if (g_hash_table_size (colours) > 1000)
-        break;
-    }
-  wait->n_colours = g_hash_table_size (colours);
-  wait->screenshot_taken = TRUE;
-}
-
-/* Saves the window as $CC_TEST_LOG_DIR/certconsole-<name>.png, a few frames after the last
- * change, and checks the picture is not blank. */
-static void
-save_screenshot (gpointer    window,
-                 const char *name)
-{
-  const char *log_dir = g_getenv ("CC_TEST_LOG_DIR");
-  g_autofree char *file = g_strdup_printf ("certconsole-%s.png", name);
-  g_autofree char *path = NULL;
-  g_autoptr(FrameWait) frames = NULL;
-
-  if (log_dir == NULL)
-    log_dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (log_dir, 0755), ==, 0);
-  path = g_build_filename (log_dir, file, NULL);
-
-  frames = wait_for_frames (window, 4, path);
-  g_assert_true (frames->screenshot_taken);
-  g_test_message ("screenshot: %s (%u%s colours)", path, frames->n_colours,
-                  frames->n_colours > 1000 ? "+" : "");
-  g_assert_cmpuint (frames->n_colours, >, 16);
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *out)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, out);
-}
-
-/* every label the user can see in widget, one a line, between newlines */
-static char *
-dup_visible_labels (GtkWidget *widget)
-{
-  GString *out = g_string_new ("\n");
-
-  collect_labels (widget, out);
-  return g_string_free (out, FALSE);
+  cc_test_wait_until (window_not_busy, window, "the window to be idle");
 }
 
 /* the visible label showing text in widget, or NULL */
@@ -260,7 +85,7 @@ static void
 assert_shows_label (GtkWidget  *widget,
                     const char *text)
 {
-  g_autofree char *labels = dup_visible_labels (widget);
+  g_autofree char *labels = cc_test_dup_visible_labels (widget);
   g_autofree char *line = g_strdup_printf ("\n%s\n", text);
 
   if (strstr (labels, line) == NULL)
@@ -357,7 +182,7 @@ test_open (void)
   g_assert_true (g_file_test (fixture.path, G_FILE_TEST_IS_DIR));
   g_assert_cmpstr (get_content_page (), ==, "select");
   g_assert_null (_cc_window_get_store (fixture.window));
-  save_screenshot (fixture.window, "select-store");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "select-store");
 }
 
 static void
@@ -366,7 +191,6 @@ test_sidebar (void)
   GListModel *model = get_sidebar_model ();
   guint n = g_list_model_get_n_items (model);
   guint n_sites = 0, n_pools = 0, n_servers = 0, n_stores = 0;
-  g_autoptr(FrameWait) frames = NULL;
 
   g_assert_true (GTK_IS_SINGLE_SELECTION (model));
   /* nothing selected at first */
@@ -426,7 +250,7 @@ test_sidebar (void)
     }
 
   /* and the rows are drawn: the first server and its stores are near the top */
-  frames = wait_for_frames (fixture.window, 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)), "edge01.contoso.com");
   assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)),
                       cc_store_kind_get_display_name (CC_STORE_TRUSTED_ROOT));
@@ -440,7 +264,6 @@ test_trusted_root (void)
   CcDeployment *deployment = cc_window_get_deployment (fixture.window);
   GListModel *authorities = cc_deployment_get_authorities (deployment);
   g_autoptr(CcAuthority) lab = NULL;
-  g_autoptr(FrameWait) frames = NULL;
   CcStoreEntry *root;
   CcCertificate *certificate;
   GListModel *entries;
@@ -469,7 +292,7 @@ test_trusted_root (void)
   g_assert_cmpstr (cc_certificate_get_issued_to (certificate), !=, "");
 
   /* the row is drawn, with the lab root CA in Issued To and Issued By */
-  frames = wait_for_frames (fixture.window, 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   assert_shows_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
                       cc_certificate_get_issued_to (certificate));
   assert_shows_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
@@ -595,7 +418,6 @@ test_cancel (void)
 static void
 test_personal (void)
 {
-  g_autoptr(FrameWait) frames = NULL;
   GListModel *entries;
   guint with_key = 0;
 
@@ -616,10 +438,10 @@ test_personal (void)
     }
   g_assert_cmpuint (with_key, >=, 1);
 
-  frames = wait_for_frames (fixture.window, 3, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   {
     GtkWidget *column_view = GTK_WIDGET (_cc_window_get_column_view (fixture.window));
-    g_autofree char *labels = dup_visible_labels (column_view);
+    g_autofree char *labels = cc_test_dup_visible_labels (column_view);
 
     if (strstr (labels, "\nPrivate key\n") == NULL
         && strstr (labels, "\nPrivate key, exportable\n") == NULL)
@@ -665,7 +487,7 @@ test_search (void)
   gtk_editable_set_text (search, "no certificate is called this");
   g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
   g_assert_cmpstr (get_content_page (), ==, "no-results");
-  save_screenshot (fixture.window, "no-results");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "no-results");
 
   gtk_editable_set_text (search, "");
   g_assert_cmpuint (g_list_model_get_n_items (entries), ==, n_all);
@@ -684,7 +506,7 @@ test_screenshot (void)
 
   /* the list has the focus, as after a click on the store */
   gtk_widget_grab_focus (GTK_WIDGET (_cc_window_get_column_view (fixture.window)));
-  save_screenshot (fixture.window, "main-window");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "main-window");
 }
 
 /* A narrow window (a phone, a tiled half screen): the tree and the content one at a time,
@@ -696,7 +518,6 @@ test_narrow (void)
   GtkWidget *back = _cc_window_get_back_button (fixture.window);
   GtkWidget *column_view = GTK_WIDGET (_cc_window_get_column_view (fixture.window));
   GtkWidget *sidebar = GTK_WIDGET (_cc_window_get_sidebar (fixture.window));
-  g_autoptr(FrameWait) frames = NULL;
 
   /* wide: side by side, no back button */
   g_assert_false (adw_leaflet_get_folded (leaflet));
@@ -707,8 +528,7 @@ test_narrow (void)
   /* GNOME's window buttons (GTK's own default adds minimize and maximize) */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 400, 720);
-  frames = wait_for_frames (fixture.window, 4, NULL);
-  g_clear_pointer (&frames, frame_wait_free);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 4);
   /* really that narrow: nothing in the header or the content holds the window wider */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), <=, 400);
   g_assert_true (adw_leaflet_get_folded (leaflet));
@@ -720,30 +540,28 @@ test_narrow (void)
   g_assert_false (gtk_widget_get_mapped (sidebar));
   g_assert_cmpint (gtk_widget_get_width (column_view), >, 300);
   g_assert_cmpstr (get_content_page (), ==, "certificates");
-  save_screenshot (fixture.window, "narrow-store");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "narrow-store");
 
   /* back: the tree, full width */
   g_signal_emit_by_name (back, "clicked");
-  frames = wait_for_frames (fixture.window, 3, NULL);
-  g_clear_pointer (&frames, frame_wait_free);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 3);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
   g_assert_false (gtk_widget_get_visible (back));
   g_assert_true (gtk_widget_get_mapped (sidebar));
   assert_shows_label (sidebar, "edge01.contoso.com");
-  save_screenshot (fixture.window, "narrow-tree");
+  cc_test_screenshot (GTK_WIDGET (fixture.window), "narrow-tree");
 
   /* choosing a store goes to its certificates */
   select_store ("edge02.contoso.com", CC_STORE_PERSONAL);
   wait_until_idle (fixture.window);
-  frames = wait_for_frames (fixture.window, 2, NULL);
-  g_clear_pointer (&frames, frame_wait_free);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "content");
   g_assert_true (gtk_widget_get_visible (back));
 
   /* wide again */
   gtk_settings_reset_property (gtk_settings_get_default (), "gtk-decoration-layout");
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
-  frames = wait_for_frames (fixture.window, 4, NULL);
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 4);
   g_assert_false (adw_leaflet_get_folded (leaflet));
   g_assert_false (gtk_widget_get_visible (back));
   g_assert_true (gtk_widget_get_mapped (sidebar));
@@ -768,7 +586,6 @@ test_actions (void)
   {
     GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
     GtkWindow *about = NULL;
-    g_autoptr(FrameWait) frames = NULL;
 
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
       {
@@ -779,7 +596,7 @@ test_actions (void)
       }
     g_assert_nonnull (about);
     g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (fixture.window));
-    frames = wait_for_frames (fixture.window, 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
     gtk_window_destroy (about);
   }
 
@@ -787,13 +604,12 @@ test_actions (void)
   {
     GtkShortcutsWindow *overlay =
       gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture.window));
-    g_autoptr(FrameWait) frames = NULL;
 
     g_assert_nonnull (overlay);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window),
                                                "win.show-help-overlay", NULL));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
-    frames = wait_for_frames (fixture.window, 2, NULL);
+    cc_test_wait_frames (GTK_WIDGET (fixture.window), 2);
     gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
   }
 }
@@ -994,15 +810,7 @@ test_close (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* the load's callback holds the window until it has run */
-  {
-    gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-    while (G_OBJECT (window)->ref_count > 1 && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_false (timed_out);
-    g_source_remove (id);
-  }
+  cc_test_wait_released (window, "the load to let the window go");
 
   g_assert_finalize_object (window);
 }
@@ -1023,34 +831,13 @@ test_open_error (void)
   main_stack = _cc_window_get_main_stack (window);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "error");
   g_assert_null (cc_window_get_deployment (window));
-  save_screenshot (window, "open-error");
+  cc_test_screenshot (GTK_WIDGET (window), "open-error");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
 }
 
 /* ---- Open, New and Open Recent Deployment; the deployment opened last at start ---- */
-
-static gboolean
-window_not_busy (gpointer data)
-{
-  return !cc_window_get_busy (data);
-}
-
-static void
-wait_until (GSourceFunc  done,
-            gpointer     data,
-            const char  *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("waited %d s for %s", WAIT_SECONDS, what);
-  g_source_remove (id);
-}
 
 /* the console windows there are, in no particular order (borrowed) */
 static GPtrArray *
@@ -1112,7 +899,7 @@ assert_open_fails (const char  *path,
   g_assert_null (find_message_dialog ());
   _cc_window_open_other (fixture.window, path, create);
   g_assert_true (cc_window_get_busy (fixture.window));
-  wait_until (window_not_busy, fixture.window, "the deployment to open");
+  cc_test_wait_until (window_not_busy, fixture.window, "the deployment to open");
 
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
@@ -1125,7 +912,7 @@ assert_open_fails (const char  *path,
                texts[i]);
   g_assert_true (adw_message_dialog_has_response (dialog, "close"));
   if (screenshot != NULL)
-    save_screenshot (dialog, screenshot);
+    cc_test_screenshot (GTK_WIDGET (dialog), screenshot);
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_null (find_message_dialog ());
 
@@ -1263,7 +1050,7 @@ test_open_other (void)
   /* the user goes into the new folder and presses Create: the chooser answers that folder */
   g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), fresh_file,
                                                       NULL));
-  wait_until (chooser_has_file, chooser, "the folder chooser to settle");
+  cc_test_wait_until (chooser_has_file, chooser, "the folder chooser to settle");
   {
     g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
     g_assert_true (g_file_equal (chosen, fresh_file));
@@ -1271,7 +1058,7 @@ test_open_other (void)
   gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
   g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
   g_assert_null (_cc_window_get_deployment_chooser (fixture.window));
-  wait_until (window_not_busy, fixture.window, "the deployment to be created");
+  cc_test_wait_until (window_not_busy, fixture.window, "the deployment to be created");
   g_assert_null (find_message_dialog ());
 
   /* in a window of its own; the first one stays */
@@ -1334,7 +1121,7 @@ test_open_other (void)
   g_clear_pointer (&recent, g_ptr_array_unref);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.open-recent",
                                              "s", gone));
-  wait_until (window_not_busy, fixture.window, "the recent deployment to open");
+  cc_test_wait_until (window_not_busy, fixture.window, "the recent deployment to open");
   {
     AdwMessageDialog *dialog = find_message_dialog ();
 
@@ -1406,7 +1193,7 @@ test_last_deployment (void)
                    "error");
   g_assert_null (cc_window_get_deployment (window));
   g_assert_false (g_file_test (fixture.opened_path, G_FILE_TEST_EXISTS));
-  save_screenshot (window, "last-deployment-gone");
+  cc_test_screenshot (GTK_WIDGET (window), "last-deployment-gone");
   assert_shows_label (GTK_WIDGET (window), "Open Deployment…");
 
   /* New Deployment from there replaces the window that shows nothing */
@@ -1416,7 +1203,7 @@ test_last_deployment (void)
 
     fixture.window = g_object_ref (window);
     _cc_window_open_other (window, fixture.opened_path, TRUE);
-    wait_until (window_not_busy, window, "the deployment to be created");
+    cc_test_wait_until (window_not_busy, window, "the deployment to be created");
     g_clear_object (&fixture.window);
     after = list_windows ();
     g_assert_cmpuint (after->len, ==, 1);
