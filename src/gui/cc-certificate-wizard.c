@@ -2151,17 +2151,8 @@ request_work (CcDeployment  *worker,
 
   if (data->out_file != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!g_file_set_contents_full (data->out_file, csr, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0644, &local_error))
-        {
-          /* no request pending without the file to send */
-          cc_request_cancel (server, iface_id, NULL);
-          g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot save the request to “%s”: %s"),
-                       data->out_file, local_error->message);
-          return NULL;
-        }
+      if (!cc_request_save_csr (server, data->iface, csr, data->out_file, error))
+        return NULL;
       g_ptr_array_add (report->changes,
                        /* Translators: server, interface, subject, key type */
                        g_strdup_printf (_("%s: Pending Requests: added the request for %s (%s, "
