@@ -26,4 +26,9 @@ void  cc_gui_add_result_line  (GtkWidget      *results,
 /* Removes every child of a box. */
 void  cc_gui_box_clear        (GtkWidget      *box);
 
+/* Interface ids as a store entry lists them, for reading: "edge-internal, default" →
+ * "Edge internal interface (MTLS), Server default (MTLS)"; an unknown id stays as it is;
+ * NULL or "" gives "". */
+char *cc_gui_format_interfaces (const char    *ids);
+
 G_END_DECLS
