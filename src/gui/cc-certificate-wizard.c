@@ -2428,21 +2428,6 @@ clear_passwords (CcCertificateWizard *self)
 
 /* reading a chain file: no write, so in a plain thread */
 static void
-read_chain_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *certificates = cc_read_certificates_file (task_data, &error);
-
-  if (certificates == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 read_chain_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -2476,7 +2461,7 @@ start_read_chain (CcCertificateWizard *self)
   g_task_set_task_data (task, dup_text (self, "chain-file"), g_free);
   set_error (self, NULL);
   set_running (self, _("Reading the certificates…"));
-  g_task_run_in_thread (task, read_chain_thread);
+  g_task_run_in_thread (task, cc_gui_read_certificates_thread);
 }
 
 static void

@@ -89,3 +89,18 @@ cc_gui_format_interfaces (const char *ids)
 
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
+
+void
+cc_gui_read_certificates_thread (GTask        *task,
+                                 gpointer      source,
+                                 gpointer      task_data,
+                                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *certificates = cc_read_certificates_file (task_data, &error);
+
+  if (certificates == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
+}

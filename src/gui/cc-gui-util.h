@@ -31,4 +31,12 @@ void  cc_gui_box_clear        (GtkWidget      *box);
  * NULL or "" gives "". */
 char *cc_gui_format_interfaces (const char    *ids);
 
+/* A GTask thread function: reads the certificates of the file whose path is the task data
+ * (PEM, DER or .p7b: cc_read_certificates_file) and returns them as a GPtrArray of
+ * CcCertificate, or its error. No model is touched. */
+void  cc_gui_read_certificates_thread (GTask        *task,
+                                       gpointer      source,
+                                       gpointer      task_data,
+                                       GCancellable *cancellable);
+
 G_END_DECLS
