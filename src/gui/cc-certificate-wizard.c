@@ -43,12 +43,15 @@ static const struct
     FALSE },
 };
 
-/* the pages whose Next writes, and what that button says there */
-static const struct
+/* an id and what the user reads for it; tables of these are looked up by find_label */
+typedef struct
 {
-  const char *page;
+  const char *id;
   const char *label;
-} writing_pages[] = {
+} IdLabel;
+
+/* the pages whose Next writes, and what that button says there */
+static const IdLabel writing_pages[] = {
   { "request-summary", N_("_Create") },
   { "process-file", N_("_Import") },
   { "chain-found", N_("_Import") },
@@ -58,11 +61,7 @@ static const struct
   { "distribute-summary", N_("_Import and Assign") },
 };
 
-static const struct
-{
-  const char *id;
-  const char *label;
-} key_types[] = {
+static const IdLabel key_types[] = {
   { "rsa:2048", N_("RSA, 2048 bits (recommended)") },
   { "rsa:3072", N_("RSA, 3072 bits") },
   { "rsa:4096", N_("RSA, 4096 bits") },
@@ -72,11 +71,7 @@ static const struct
 };
 
 /* ISO 3166 two-letter codes the list offers, by name */
-static const struct
-{
-  const char *code;
-  const char *name;
-} countries[] = {
+static const IdLabel countries[] = {
   { "AR", N_("Argentina") }, { "AU", N_("Australia") }, { "AT", N_("Austria") },
   { "BE", N_("Belgium") }, { "BR", N_("Brazil") }, { "BG", N_("Bulgaria") },
   { "CA", N_("Canada") }, { "CL", N_("Chile") }, { "CN", N_("China") },
@@ -630,7 +625,7 @@ get_country (CcCertificateWizard *self)
   /* the first item is "Choose…" */
   if (selected == 0 || selected > G_N_ELEMENTS (countries))
     return NULL;
-  return countries[selected - 1].code;
+  return countries[selected - 1].id;
 }
 
 static gboolean
@@ -821,13 +816,26 @@ get_current_page (CcCertificateWizard *self)
          ? g_ptr_array_index (self->history, self->history->len - 1) : "welcome";
 }
 
+/* the index of id in table (n entries), or n */
+static guint
+find_label (const IdLabel *table,
+            guint          n,
+            const char    *id)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (table[i].id, id) == 0)
+      break;
+  return i;
+}
+
 static const char *
 get_writing_label (const char *page)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (writing_pages); i++)
-    if (g_str_equal (writing_pages[i].page, page))
-      return _(writing_pages[i].label);
-  return NULL;
+  guint i = find_label (writing_pages, G_N_ELEMENTS (writing_pages), page);
+
+  return i < G_N_ELEMENTS (writing_pages) ? _(writing_pages[i].label) : NULL;
 }
 
 static void
@@ -1177,10 +1185,9 @@ exportable_toggled_cb (CcCertificateWizard *self)
 static guint
 key_type_index (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (key_types); i++)
-    if (g_strcmp0 (key_types[i].id, id) == 0)
-      return i;
-  return 0;
+  guint i = find_label (key_types, G_N_ELEMENTS (key_types), id);
+
+  return i < G_N_ELEMENTS (key_types) ? i : 0;
 }
 
 static void
@@ -1304,11 +1311,11 @@ build_request_pages (CcCertificateWizard *self)
   for (guint i = 0; i < G_N_ELEMENTS (countries); i++)
     {
       /* Translators: "United States (US)" */
-      g_autofree char *name = g_strdup_printf (_("%s (%s)"), _(countries[i].name),
-                                               countries[i].code);
+      g_autofree char *name = g_strdup_printf (_("%s (%s)"), _(countries[i].label),
+                                               countries[i].id);
 
       gtk_string_list_append (country_names, name);
-      if (g_ascii_strcasecmp (countries[i].code, default_country) == 0)
+      if (g_ascii_strcasecmp (countries[i].id, default_country) == 0)
         country_index = i + 1;
     }
   add_combo (self, group, "country", _("Country or region"), country_names, country_index);
