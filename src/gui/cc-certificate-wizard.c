@@ -1748,6 +1748,25 @@ build_interfaces_group (CcCertificateWizard *self,
     }
 }
 
+/* a group (title, description) holding a box that the page fills when shown (see
+ * fill_requirements), and below it the "Assign anyway" check; returns the box */
+static GtkWidget *
+add_requirements_group (CcCertificateWizard *self,
+                        GtkWidget           *page,
+                        const char          *title,
+                        const char          *description)
+{
+  GtkWidget *group = add_group (page, title, description);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+  group = add_group (page, NULL, NULL);
+  add_check (self, group, "force", _("Assign _anyway"),
+             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
+             NULL);
+  return box;
+}
+
 static void
 build_assign_pages (CcCertificateWizard *self)
 {
@@ -1761,16 +1780,11 @@ build_assign_pages (CcCertificateWizard *self)
   build_interfaces_group (self, page);
 
   page = add_page (self, "assign-settings", _("Configure the Certificate Settings"));
-  group = add_group (page, _("Requirements"),
-                     _("What each interface requires of the certificate, checked against this "
-                       "server's stores. Nothing has been written yet. Pressing Assign points "
-                       "the interfaces at the certificate."));
-  self->requirements_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->requirements_box);
-  group = add_group (page, NULL, NULL);
-  add_check (self, group, "force", _("Assign _anyway"),
-             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
-             NULL);
+  self->requirements_box =
+    add_requirements_group (self, page, _("Requirements"),
+                            _("What each interface requires of the certificate, checked "
+                              "against this server's stores. Nothing has been written yet. "
+                              "Pressing Assign points the interfaces at the certificate."));
 }
 
 /* the interfaces the certificate suits, checked when the page is first shown */
@@ -1813,19 +1827,20 @@ preselect_interfaces (CcCertificateWizard *self)
     }
 }
 
-static gboolean
+/* what each checked interface requires of the chosen certificate, into box; the "Assign
+ * anyway" check shows only while a requirement is unmet */
+static void
 fill_requirements (CcCertificateWizard *self,
                    GtkWidget           *box)
 {
   CcStoreEntry *entry = find_personal (self, get_chosen (self, "certificate:"));
   g_autoptr(GArray) checked = get_checked_interfaces (self);
+  GtkWidget *force = get_widget (self, "force");
   gboolean unmet = FALSE;
 
   cc_gui_box_clear (box);
-  if (entry == NULL)
-    return FALSE;
 
-  for (guint i = 0; i < checked->len; i++)
+  for (guint i = 0; entry != NULL && i < checked->len; i++)
     {
       CcInterface iface = g_array_index (checked, CcInterface, i);
       g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
@@ -1848,18 +1863,15 @@ fill_requirements (CcCertificateWizard *self,
                                 _("The certificate meets every requirement of this interface."));
       unmet |= errors->len > 0;
     }
-  return unmet;
+  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
+  if (!unmet)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
 }
 
 static void
 enter_assign_settings (CcCertificateWizard *self)
 {
-  gboolean unmet = fill_requirements (self, self->requirements_box);
-  GtkWidget *force = get_widget (self, "force");
-
-  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
-  if (!unmet)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
+  fill_requirements (self, self->requirements_box);
 }
 
 static void
@@ -1874,24 +1886,18 @@ build_distribute_pages (CcCertificateWizard *self)
   build_interfaces_group (self, page);
 
   page = add_page (self, "distribute-summary", _("Import on the Pool and Assign"));
-  group = add_group (page, _("What Will Change"),
-                     _("Nothing has been written yet. Pressing Import and Assign assigns the "
-                       "certificate here, then imports it (not exportable) on every other "
-                       "server of the pool and assigns it to the same interfaces there."));
-  self->distribute_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->distribute_box);
-  group = add_group (page, NULL, NULL);
-  add_check (self, group, "force", _("Assign _anyway"),
-             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
-             NULL);
+  self->distribute_box =
+    add_requirements_group (self, page, _("What Will Change"),
+                            _("Nothing has been written yet. Pressing Import and Assign assigns "
+                              "the certificate here, then imports it (not exportable) on every "
+                              "other server of the pool and assigns it to the same interfaces "
+                              "there."));
 }
 
 static void
 enter_distribute_summary (CcCertificateWizard *self)
 {
   CcPool *pool = cc_server_get_pool (self->server);
-  GtkWidget *force = get_widget (self, "force");
-  gboolean unmet;
   GtkWidget *servers = gtk_label_new (NULL);
   g_autoptr(GString) text = g_string_new (NULL);
   GtkWidget *requirements = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
@@ -1909,10 +1915,7 @@ enter_distribute_summary (CcCertificateWizard *self)
   gtk_label_set_xalign (GTK_LABEL (servers), 0);
   gtk_box_append (GTK_BOX (self->distribute_box), servers);
   gtk_box_append (GTK_BOX (self->distribute_box), requirements);
-  unmet = fill_requirements (self, requirements);
-  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
-  if (!unmet)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
+  fill_requirements (self, requirements);
 }
 
 /* ---- the completion page ---- */
