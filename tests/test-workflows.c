@@ -195,6 +195,35 @@ test_request_pending (Fixture *f, gconstpointer data)
   g_assert_error (error, CC_ERROR, CC_ERROR_NOT_FOUND);
 }
 
+/* the CSR for an offline CA: written whole; where it cannot be, no request stays pending */
+static void
+test_request_save_csr (Fixture *f, gconstpointer data)
+{
+  CcServer *s = server (f, "edge01.contoso.com");
+  g_autofree char *csr = NULL;
+  g_autofree char *csr_file = tmp (f, "req.csr");
+  g_autofree char *bad_file = tmp (f, "no-such-folder/req.csr");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  make_request (s, CC_INTERFACE_EDGE_INTERNAL, NULL, TRUE, &csr);
+  g_assert_true (cc_request_save_csr (s, CC_INTERFACE_EDGE_INTERNAL, csr, csr_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csr_file, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, csr);
+  g_assert_cmpint (g_stat (csr_file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  g_assert_nonnull (cc_request_find (s, CC_INTERFACE_EDGE_INTERNAL, NULL));
+
+  g_assert_false (cc_request_save_csr (s, CC_INTERFACE_EDGE_INTERNAL, csr, bad_file, &error));
+  g_assert_error (error, CC_ERROR, CC_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, "Cannot save the request to “"));
+  g_assert_nonnull (strstr (error->message, bad_file));
+  g_assert_null (cc_request_find (s, CC_INTERFACE_EDGE_INTERNAL, NULL));
+  g_assert_false (g_file_test (bad_file, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_submit_lab (Fixture *f, gconstpointer data)
 {
@@ -1039,6 +1068,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/workflows/defaults", test_defaults);
   ADD ("/workflows/request-pending", test_request_pending);
+  ADD ("/workflows/request-save-csr", test_request_save_csr);
   ADD ("/workflows/submit-lab", test_submit_lab);
   ADD ("/workflows/process-formats", test_process_formats);
   ADD ("/workflows/process-refused", test_process_refused);

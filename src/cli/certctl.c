@@ -2037,18 +2037,8 @@ cmd_request_create (const Command *cmd,
   request_subject = g_strdup (cc_store_entry_get_subject (entry));
   request_key = g_strdup (cc_store_entry_get_key_type (entry));
 
-  if (out != NULL
-      && !g_file_set_contents_full (out, csr, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
-    {
-      g_autofree char *message = g_strdup (error->message);
-
-      /* no request pending without the file to send */
-      cc_request_cancel (server, iface_id, NULL);
-      g_clear_error (&error);
-      g_set_error (&error, CC_ERROR, CC_ERROR_IO, _("Cannot save the request to “%s”: %s"), out,
-                   message);
-      return report_error (error);
-    }
+  if (out != NULL && !cc_request_save_csr (server, iface, csr, out, &error))
+    return report_error (error);
   if (authority != NULL && !cc_request_submit (server, iface, authority, report, &error))
     {
       cc_request_cancel (server, iface_id, NULL);

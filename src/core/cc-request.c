@@ -402,6 +402,24 @@ cc_request_cancel (CcServer *server, const char *request_id, GError **error)
   return TRUE;
 }
 
+gboolean
+cc_request_save_csr (CcServer     *server,
+                     CcInterface   iface,
+                     const char   *csr_pem,
+                     const char   *out_file,
+                     GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (_cc_write_file_atomic (out_file, csr_pem, strlen (csr_pem), 0644, &local_error))
+    return TRUE;
+  /* no request pending without the file to send */
+  cc_request_cancel (server, cc_interface_to_id (iface), NULL);
+  g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot save the request to “%s”: %s"), out_file,
+               local_error->message);
+  return FALSE;
+}
+
 static JsonObject *
 read_request_meta (const char *path)
 {

@@ -63,6 +63,14 @@ char          *cc_request_dup_csr          (CcServer     *server,
 gboolean       cc_request_cancel           (CcServer     *server,
                                             const char   *request_id,
                                             GError      **error);
+/* Writes the CSR cc_request_create made for iface to out_file (atomically, 0644); if that
+ * fails, cancels the pending request (none stays pending without the file to send) and says
+ * "Cannot save the request to “FILE”: why" (CC_ERROR_IO). */
+gboolean       cc_request_save_csr         (CcServer     *server,
+                                            CcInterface   iface,
+                                            const char   *csr_pem,
+                                            const char   *out_file,
+                                            GError      **error);
 
 /* What an import did, line by line, as the audit log gets it ("edge01.contoso.com:
  * Personal: added 3f7d… (Edge internal)"), and what it did not do (roots reported). */

@@ -72,31 +72,6 @@ dup_file_name (const char *name,
   return g_strconcat (base, extension, NULL);
 }
 
-/* "edge-internal, default" → "Edge internal interface (MTLS), Server default (MTLS)" */
-static char *
-format_interfaces (const char *ids)
-{
-  g_auto(GStrv) parts = g_strsplit (ids != NULL ? ids : "", ",", -1);
-  g_autoptr(GString) str = g_string_new (NULL);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      const char *id = g_strstrip (parts[i]);
-      CcInterface iface;
-
-      if (id[0] == '\0')
-        continue;
-      if (str->len > 0)
-        g_string_append (str, ", ");
-      if (cc_interface_from_id (id, &iface))
-        g_string_append (str, cc_interface_get_display_name (iface));
-      else
-        g_string_append (str, id);
-    }
-
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
 /* The selection. */
 
 static CcStoreEntry *
@@ -935,7 +910,7 @@ delete_action (GtkWidget  *widget,
     assigned = cc_server_dup_assigned_to (server, cc_certificate_get_thumbprint (certificate));
   if (assigned != NULL && assigned[0] != '\0')
     {
-      g_autofree char *interfaces = format_interfaces (assigned);
+      g_autofree char *interfaces = cc_gui_format_interfaces (assigned);
 
       body = g_strdup_printf (_("“%s” is assigned to %s on %s, so it cannot be deleted. Assign "
                                 "another certificate to that interface first."),

@@ -43,12 +43,15 @@ static const struct
     FALSE },
 };
 
-/* the pages whose Next writes, and what that button says there */
-static const struct
+/* an id and what the user reads for it; tables of these are looked up by find_label */
+typedef struct
 {
-  const char *page;
+  const char *id;
   const char *label;
-} writing_pages[] = {
+} IdLabel;
+
+/* the pages whose Next writes, and what that button says there */
+static const IdLabel writing_pages[] = {
   { "request-summary", N_("_Create") },
   { "process-file", N_("_Import") },
   { "chain-found", N_("_Import") },
@@ -58,11 +61,7 @@ static const struct
   { "distribute-summary", N_("_Import and Assign") },
 };
 
-static const struct
-{
-  const char *id;
-  const char *label;
-} key_types[] = {
+static const IdLabel key_types[] = {
   { "rsa:2048", N_("RSA, 2048 bits (recommended)") },
   { "rsa:3072", N_("RSA, 3072 bits") },
   { "rsa:4096", N_("RSA, 4096 bits") },
@@ -72,11 +71,7 @@ static const struct
 };
 
 /* ISO 3166 two-letter codes the list offers, by name */
-static const struct
-{
-  const char *code;
-  const char *name;
-} countries[] = {
+static const IdLabel countries[] = {
   { "AR", N_("Argentina") }, { "AU", N_("Australia") }, { "AT", N_("Austria") },
   { "BE", N_("Belgium") }, { "BR", N_("Brazil") }, { "BG", N_("Bulgaria") },
   { "CA", N_("Canada") }, { "CL", N_("Chile") }, { "CN", N_("China") },
@@ -630,7 +625,7 @@ get_country (CcCertificateWizard *self)
   /* the first item is "Choose…" */
   if (selected == 0 || selected > G_N_ELEMENTS (countries))
     return NULL;
-  return countries[selected - 1].code;
+  return countries[selected - 1].id;
 }
 
 static gboolean
@@ -821,13 +816,26 @@ get_current_page (CcCertificateWizard *self)
          ? g_ptr_array_index (self->history, self->history->len - 1) : "welcome";
 }
 
+/* the index of id in table (n entries), or n */
+static guint
+find_label (const IdLabel *table,
+            guint          n,
+            const char    *id)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (table[i].id, id) == 0)
+      break;
+  return i;
+}
+
 static const char *
 get_writing_label (const char *page)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (writing_pages); i++)
-    if (g_str_equal (writing_pages[i].page, page))
-      return _(writing_pages[i].label);
-  return NULL;
+  guint i = find_label (writing_pages, G_N_ELEMENTS (writing_pages), page);
+
+  return i < G_N_ELEMENTS (writing_pages) ? _(writing_pages[i].label) : NULL;
 }
 
 static void
@@ -1177,10 +1185,9 @@ exportable_toggled_cb (CcCertificateWizard *self)
 static guint
 key_type_index (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (key_types); i++)
-    if (g_strcmp0 (key_types[i].id, id) == 0)
-      return i;
-  return 0;
+  guint i = find_label (key_types, G_N_ELEMENTS (key_types), id);
+
+  return i < G_N_ELEMENTS (key_types) ? i : 0;
 }
 
 static void
@@ -1304,11 +1311,11 @@ build_request_pages (CcCertificateWizard *self)
   for (guint i = 0; i < G_N_ELEMENTS (countries); i++)
     {
       /* Translators: "United States (US)" */
-      g_autofree char *name = g_strdup_printf (_("%s (%s)"), _(countries[i].name),
-                                               countries[i].code);
+      g_autofree char *name = g_strdup_printf (_("%s (%s)"), _(countries[i].label),
+                                               countries[i].id);
 
       gtk_string_list_append (country_names, name);
-      if (g_ascii_strcasecmp (countries[i].code, default_country) == 0)
+      if (g_ascii_strcasecmp (countries[i].id, default_country) == 0)
         country_index = i + 1;
     }
   add_combo (self, group, "country", _("Country or region"), country_names, country_index);
@@ -1741,6 +1748,25 @@ build_interfaces_group (CcCertificateWizard *self,
     }
 }
 
+/* a group (title, description) holding a box that the page fills when shown (see
+ * fill_requirements), and below it the "Assign anyway" check; returns the box */
+static GtkWidget *
+add_requirements_group (CcCertificateWizard *self,
+                        GtkWidget           *page,
+                        const char          *title,
+                        const char          *description)
+{
+  GtkWidget *group = add_group (page, title, description);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+  group = add_group (page, NULL, NULL);
+  add_check (self, group, "force", _("Assign _anyway"),
+             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
+             NULL);
+  return box;
+}
+
 static void
 build_assign_pages (CcCertificateWizard *self)
 {
@@ -1754,16 +1780,11 @@ build_assign_pages (CcCertificateWizard *self)
   build_interfaces_group (self, page);
 
   page = add_page (self, "assign-settings", _("Configure the Certificate Settings"));
-  group = add_group (page, _("Requirements"),
-                     _("What each interface requires of the certificate, checked against this "
-                       "server's stores. Nothing has been written yet. Pressing Assign points "
-                       "the interfaces at the certificate."));
-  self->requirements_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->requirements_box);
-  group = add_group (page, NULL, NULL);
-  add_check (self, group, "force", _("Assign _anyway"),
-             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
-             NULL);
+  self->requirements_box =
+    add_requirements_group (self, page, _("Requirements"),
+                            _("What each interface requires of the certificate, checked "
+                              "against this server's stores. Nothing has been written yet. "
+                              "Pressing Assign points the interfaces at the certificate."));
 }
 
 /* the interfaces the certificate suits, checked when the page is first shown */
@@ -1806,19 +1827,20 @@ preselect_interfaces (CcCertificateWizard *self)
     }
 }
 
-static gboolean
+/* what each checked interface requires of the chosen certificate, into box; the "Assign
+ * anyway" check shows only while a requirement is unmet */
+static void
 fill_requirements (CcCertificateWizard *self,
                    GtkWidget           *box)
 {
   CcStoreEntry *entry = find_personal (self, get_chosen (self, "certificate:"));
   g_autoptr(GArray) checked = get_checked_interfaces (self);
+  GtkWidget *force = get_widget (self, "force");
   gboolean unmet = FALSE;
 
   cc_gui_box_clear (box);
-  if (entry == NULL)
-    return FALSE;
 
-  for (guint i = 0; i < checked->len; i++)
+  for (guint i = 0; entry != NULL && i < checked->len; i++)
     {
       CcInterface iface = g_array_index (checked, CcInterface, i);
       g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
@@ -1841,18 +1863,15 @@ fill_requirements (CcCertificateWizard *self,
                                 _("The certificate meets every requirement of this interface."));
       unmet |= errors->len > 0;
     }
-  return unmet;
+  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
+  if (!unmet)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
 }
 
 static void
 enter_assign_settings (CcCertificateWizard *self)
 {
-  gboolean unmet = fill_requirements (self, self->requirements_box);
-  GtkWidget *force = get_widget (self, "force");
-
-  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
-  if (!unmet)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
+  fill_requirements (self, self->requirements_box);
 }
 
 static void
@@ -1867,24 +1886,18 @@ build_distribute_pages (CcCertificateWizard *self)
   build_interfaces_group (self, page);
 
   page = add_page (self, "distribute-summary", _("Import on the Pool and Assign"));
-  group = add_group (page, _("What Will Change"),
-                     _("Nothing has been written yet. Pressing Import and Assign assigns the "
-                       "certificate here, then imports it (not exportable) on every other "
-                       "server of the pool and assigns it to the same interfaces there."));
-  self->distribute_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->distribute_box);
-  group = add_group (page, NULL, NULL);
-  add_check (self, group, "force", _("Assign _anyway"),
-             _("Ignore the unmet requirements above; the check goes on reporting them"), FALSE,
-             NULL);
+  self->distribute_box =
+    add_requirements_group (self, page, _("What Will Change"),
+                            _("Nothing has been written yet. Pressing Import and Assign assigns "
+                              "the certificate here, then imports it (not exportable) on every "
+                              "other server of the pool and assigns it to the same interfaces "
+                              "there."));
 }
 
 static void
 enter_distribute_summary (CcCertificateWizard *self)
 {
   CcPool *pool = cc_server_get_pool (self->server);
-  GtkWidget *force = get_widget (self, "force");
-  gboolean unmet;
   GtkWidget *servers = gtk_label_new (NULL);
   g_autoptr(GString) text = g_string_new (NULL);
   GtkWidget *requirements = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
@@ -1902,10 +1915,7 @@ enter_distribute_summary (CcCertificateWizard *self)
   gtk_label_set_xalign (GTK_LABEL (servers), 0);
   gtk_box_append (GTK_BOX (self->distribute_box), servers);
   gtk_box_append (GTK_BOX (self->distribute_box), requirements);
-  unmet = fill_requirements (self, requirements);
-  gtk_widget_set_visible (gtk_widget_get_ancestor (force, ADW_TYPE_PREFERENCES_GROUP), unmet);
-  if (!unmet)
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (force), FALSE);
+  fill_requirements (self, requirements);
 }
 
 /* ---- the completion page ---- */
@@ -2151,17 +2161,8 @@ request_work (CcDeployment  *worker,
 
   if (data->out_file != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!g_file_set_contents_full (data->out_file, csr, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0644, &local_error))
-        {
-          /* no request pending without the file to send */
-          cc_request_cancel (server, iface_id, NULL);
-          g_set_error (error, CC_ERROR, CC_ERROR_IO, _("Cannot save the request to “%s”: %s"),
-                       data->out_file, local_error->message);
-          return NULL;
-        }
+      if (!cc_request_save_csr (server, data->iface, csr, data->out_file, error))
+        return NULL;
       g_ptr_array_add (report->changes,
                        /* Translators: server, interface, subject, key type */
                        g_strdup_printf (_("%s: Pending Requests: added the request for %s (%s, "
@@ -2437,21 +2438,6 @@ clear_passwords (CcCertificateWizard *self)
 
 /* reading a chain file: no write, so in a plain thread */
 static void
-read_chain_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *certificates = cc_read_certificates_file (task_data, &error);
-
-  if (certificates == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 read_chain_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -2485,7 +2471,7 @@ start_read_chain (CcCertificateWizard *self)
   g_task_set_task_data (task, dup_text (self, "chain-file"), g_free);
   set_error (self, NULL);
   set_running (self, _("Reading the certificates…"));
-  g_task_run_in_thread (task, read_chain_thread);
+  g_task_run_in_thread (task, cc_gui_read_certificates_thread);
 }
 
 static void

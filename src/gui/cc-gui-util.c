@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "certconsole-core.h"
 #include "cc-gui-util.h"
 
 void
@@ -63,4 +64,43 @@ cc_gui_box_clear (GtkWidget *box)
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
     gtk_box_remove (GTK_BOX (box), child);
+}
+
+char *
+cc_gui_format_interfaces (const char *ids)
+{
+  g_auto(GStrv) parts = g_strsplit (ids != NULL ? ids : "", ",", -1);
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *id = g_strstrip (parts[i]);
+      CcInterface iface;
+
+      if (id[0] == '\0')
+        continue;
+      if (str->len > 0)
+        g_string_append (str, ", ");
+      if (cc_interface_from_id (id, &iface))
+        g_string_append (str, cc_interface_get_display_name (iface));
+      else
+        g_string_append (str, id);
+    }
+
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+void
+cc_gui_read_certificates_thread (GTask        *task,
+                                 gpointer      source,
+                                 gpointer      task_data,
+                                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *certificates = cc_read_certificates_file (task_data, &error);
+
+  if (certificates == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
 }

@@ -26,4 +26,17 @@ void  cc_gui_add_result_line  (GtkWidget      *results,
 /* Removes every child of a box. */
 void  cc_gui_box_clear        (GtkWidget      *box);
 
+/* Interface ids as a store entry lists them, for reading: "edge-internal, default" →
+ * "Edge internal interface (MTLS), Server default (MTLS)"; an unknown id stays as it is;
+ * NULL or "" gives "". */
+char *cc_gui_format_interfaces (const char    *ids);
+
+/* A GTask thread function: reads the certificates of the file whose path is the task data
+ * (PEM, DER or .p7b: cc_read_certificates_file) and returns them as a GPtrArray of
+ * CcCertificate, or its error. No model is touched. */
+void  cc_gui_read_certificates_thread (GTask        *task,
+                                       gpointer      source,
+                                       gpointer      task_data,
+                                       GCancellable *cancellable);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "cc-trust-matrix-page.h"
+#include "cc-gui-util.h"
 
 /* how many servers the confirmation names before "and N more" */
 #define MAX_LISTED_SERVERS 12
@@ -956,21 +957,6 @@ add_action (GtkWidget  *widget,
 /* ---- a CA from a file ---- */
 
 static void
-read_file_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *certificates = cc_read_certificates_file (task_data, &error);
-
-  if (certificates == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 file_read_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -1367,7 +1353,7 @@ cc_trust_matrix_page_open_file (CcTrustMatrixPage *self,
   task = g_task_new (NULL, cancellable, file_read_cb, op_data_new (self, cancellable));
   g_task_set_source_tag (task, cc_trust_matrix_page_open_file);
   g_task_set_task_data (task, path, g_free);
-  g_task_run_in_thread (task, read_file_thread);
+  g_task_run_in_thread (task, cc_gui_read_certificates_thread);
 }
 
 GtkDropDown *

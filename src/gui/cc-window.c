@@ -10,6 +10,7 @@
 #include "cc-trust-matrix-page.h"
 #include "cc-certificate-actions.h"
 #include "cc-wizard-actions.h"
+#include "cc-gui-util.h"
 #include "cc-unlock-dialog.h"
 
 struct _CcWindow
@@ -166,36 +167,6 @@ format_key_type (const char *key_type)
     }
 }
 
-/* "edge-internal, default" → "Edge internal interface (MTLS), Server default (MTLS)" */
-static char *
-format_interfaces (const char *ids)
-{
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(GString) str = NULL;
-
-  if (ids == NULL || ids[0] == '\0')
-    return g_strdup ("");
-
-  parts = g_strsplit (ids, ",", -1);
-  str = g_string_new (NULL);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      const char *id = g_strstrip (parts[i]);
-      CcInterface iface;
-
-      if (id[0] == '\0')
-        continue;
-      if (str->len > 0)
-        g_string_append (str, ", ");
-      if (cc_interface_from_id (id, &iface))
-        g_string_append (str, cc_interface_get_display_name (iface));
-      else
-        g_string_append (str, id);
-    }
-
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
 static const char *
 get_issued_to (CcStoreEntry *entry)
 {
@@ -238,7 +209,7 @@ dup_purposes (CcStoreEntry *entry)
 
   if (certificate != NULL)
     return cc_certificate_dup_intended_purposes (certificate);
-  return format_interfaces (cc_store_entry_get_interface (entry));
+  return cc_gui_format_interfaces (cc_store_entry_get_interface (entry));
 }
 
 static const char *
@@ -254,7 +225,7 @@ get_key (CcStoreEntry *entry)
 static char *
 dup_assigned_to (CcStoreEntry *entry)
 {
-  return format_interfaces (cc_store_entry_get_assigned_to (entry));
+  return cc_gui_format_interfaces (cc_store_entry_get_assigned_to (entry));
 }
 
 static char *
