@@ -3,7 +3,12 @@
  * disk checked afterwards; failures leave the deployment folder unchanged byte for byte. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -749,6 +754,74 @@ test_request_unwritable (Fixture       *f,
   g_assert_true (g_file_test (request_file, G_FILE_TEST_IS_REGULAR));
 }
 
+/* another program holds the deployment's lock (flock(1) here, named in the lock file as
+ * certctl): the wizard's change is refused on its summary page naming the holder, nothing is
+ * written, and the same Create succeeds once the holder is gone */
+static void
+test_request_locked (Fixture       *f,
+                     gconstpointer  data)
+{
+  CcCertificateWizard *wizard = open_wizard (f, "edge01.contoso.com", NULL);
+  g_autofree char *request_file = g_build_filename (f->tmpdir, "locked.req", NULL);
+  g_autofree char *lock_file = g_build_filename (f->path, "deployment.lock", NULL);
+  g_autofree char *holder = NULL;
+  g_autofree char *holder_line = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *when = g_date_time_format_iso8601 (now);
+  const char *argv[] = { "flock", "--exclusive", "--no-fork", lock_file, "sleep", "60", NULL };
+  GPid child = 0;
+  int fd;
+
+  fill_request (wizard, request_file);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &child, &error));
+  g_assert_no_error (error);
+  /* until flock(1) holds it, we could take it ourselves */
+  for (;;)
+    {
+      fd = g_open (lock_file, O_RDWR | O_CLOEXEC, 0);
+      if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) != 0)
+        break;
+      if (fd >= 0)
+        {
+          flock (fd, LOCK_UN);
+          close (fd);
+        }
+      g_usleep (10000);
+    }
+  holder_line = g_strdup_printf ("certctl\t%d\t%s\t%s\n", (int) child, g_get_host_name (), when);
+  g_assert_cmpint (ftruncate (fd, 0), ==, 0);
+  g_assert_cmpint (pwrite (fd, holder_line, strlen (holder_line), 0), ==, (gssize) strlen (holder_line));
+  close (fd);
+
+  before = cc_test_snapshot_tree (f->path);
+  next (wizard);
+  assert_page (wizard, "request-summary");
+  holder = g_strdup_printf ("certctl (pid %d)", (int) child);
+  g_assert_nonnull (_cc_certificate_wizard_get_error (wizard));
+  g_test_message ("%s", _cc_certificate_wizard_get_error (wizard));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), "is being changed by"));
+  g_assert_nonnull (strstr (_cc_certificate_wizard_get_error (wizard), holder));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (g_file_test (request_file, G_FILE_TEST_EXISTS));
+
+  /* the holder finishes: the same Create now does it */
+  kill (child, SIGTERM);
+  g_assert_cmpint (waitpid (child, NULL, 0), ==, child);
+  g_spawn_close_pid (child);
+  next (wizard);
+  g_assert_null (_cc_certificate_wizard_get_error (wizard));
+  assert_result_has (wizard, "edge01.contoso.com: Pending Requests: added the request for");
+  finish (wizard);
+  g_assert_true (g_file_test (request_file, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (file_exists (f, "edge01.contoso.com", "requests/edge-internal.csr"));
+}
+
 /* an invalid subject: Next refused with the reason, nothing written */
 static void
 test_request_invalid_subject (Fixture       *f,
@@ -1320,6 +1393,7 @@ main (int   argc,
   ADD ("request-immediate", test_request_immediate);
   ADD ("request-cancel", test_request_cancel);
   ADD ("request-unwritable", test_request_unwritable);
+  ADD ("request-locked", test_request_locked);
   ADD ("request-invalid-subject", test_request_invalid_subject);
   ADD ("process", test_process);
   ADD ("chain", test_chain);

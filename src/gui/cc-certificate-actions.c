@@ -1,6 +1,6 @@
 /* cc-certificate-actions.c: the cert.* actions of the console window. Every change runs in a
- * thread on a private copy of the deployment (cc_deployment_run_async), which then refreshes
- * the window's own; errors are shown with the core's message, never dropped. */
+ * thread on a private copy of the deployment under its lock (cc_deployment_run_write_async),
+ * which then refreshes the window's own; errors are shown with the core's message, never dropped. */
 #include "config.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* cc-certificate-wizard.c: the Certificate Wizard. Pages are a stack; Next follows the task's
  * path, Back the pages visited. Every write is a core workflow run in a thread on a private
- * copy of the deployment (cc_deployment_run_async), only from the page that says it writes;
- * its failure stays on that page with the core's message. */
+ * copy of the deployment under the deployment's lock (cc_deployment_run_write_async), only
+ * from the page that says it writes; its failure stays on that page with the core's message. */
 #include "config.h"
 
 #include <string.h>
@@ -2034,8 +2034,12 @@ step_done_cb (GObject      *source,
   g_free (step);
 }
 
+/* runs func on a worker's copy of the deployment; a step that writes holds the deployment's
+ * lock (another console or certctl busy on it is named in the error), one that only reads
+ * (an export) does not */
 static void
 run_step (CcCertificateWizard *self,
+          gboolean             writes,
           const char          *status,
           CcWorkFunc           func,
           gpointer             data,
@@ -2050,8 +2054,9 @@ run_step (CcCertificateWizard *self,
   step->result_free = result_free;
   set_error (self, NULL);
   set_running (self, status);
-  cc_deployment_run_async (self->deployment, func, data, data_free, result_free,
-                           self->cancellable, step_done_cb, step);
+  (writes ? cc_deployment_run_write_async : cc_deployment_run_read_only_async)
+    (self->deployment, func, data, data_free, result_free, self->cancellable, step_done_cb,
+     step);
 }
 
 /* what the request step makes and does */
@@ -2226,7 +2231,7 @@ start_request (CcCertificateWizard *self)
   else
     data->out_file = dup_text (self, "request-file");
 
-  run_step (self,
+  run_step (self, TRUE,
             get_immediate (self) ? _("Making the key and sending the request…")
                                  : _("Making the key and the request…"),
             request_work, data, (GDestroyNotify) request_data_free,
@@ -2488,7 +2493,7 @@ start_write (CcCertificateWizard *self,
   if (g_str_equal (page, "process-file"))
     {
       data = file_data_new (self, "process-file");
-      run_step (self, _("Importing the certificate…"), process_work, data,
+      run_step (self, TRUE, _("Importing the certificate…"), process_work, data,
                 (GDestroyNotify) file_data_free, (GDestroyNotify) cc_report_free, report_done);
     }
   else if (g_str_equal (page, "chain-found"))
@@ -2496,7 +2501,7 @@ start_write (CcCertificateWizard *self,
       data = file_data_new (self, "chain-file");
       data->servers = dup_target_servers (self);
       data->certificates = g_ptr_array_ref (self->chain);
-      run_step (self, _("Importing the certificate chain…"), chain_work, data,
+      run_step (self, TRUE, _("Importing the certificate chain…"), chain_work, data,
                 (GDestroyNotify) file_data_free, (GDestroyNotify) cc_report_free, report_done);
     }
   else if (g_str_equal (page, "pfx-password"))
@@ -2504,8 +2509,8 @@ start_write (CcCertificateWizard *self,
       data = file_data_new (self, "pfx-file");
       data->password = take_password (self, "pfx-password");
       data->exportable = get_active (self, "pfx-exportable");
-      run_step (self, _("Importing the certificate and its private key…"), pfx_work, data,
-                (GDestroyNotify) file_data_free, (GDestroyNotify) cc_report_free, report_done);
+      run_step (self, TRUE, _("Importing the certificate and its private key…"), pfx_work,
+                data, (GDestroyNotify) file_data_free, (GDestroyNotify) cc_report_free, report_done);
     }
   else if (g_str_equal (page, "export-password"))
     {
@@ -2515,7 +2520,7 @@ start_write (CcCertificateWizard *self,
       cc_gui_wipe_string (take_password (self, "export-confirm"));
       data->include_chain = get_active (self, "include-chain");
       data->legacy = get_active (self, "legacy");
-      run_step (self, _("Exporting the certificate…"), export_work, data,
+      run_step (self, FALSE, _("Exporting the certificate…"), export_work, data,
                 (GDestroyNotify) file_data_free, (GDestroyNotify) cc_report_free, report_done);
     }
   else if (g_str_equal (page, "assign-settings") || g_str_equal (page, "distribute-summary"))
@@ -2526,7 +2531,7 @@ start_write (CcCertificateWizard *self,
       data->thumbprint = g_strdup (get_chosen (self, "certificate:"));
       data->interfaces = get_checked_interfaces (self);
       data->force = get_active (self, "force");
-      run_step (self,
+      run_step (self, TRUE,
                 distribute ? _("Importing on the pool and assigning…")
                            : _("Assigning the certificate…"),
                 distribute ? distribute_work : assign_work, data,
