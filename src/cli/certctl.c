@@ -816,9 +816,19 @@ cmd_site_add (const Command *cmd,
   return CERTCTL_EXIT_OK;
 }
 
+/* site remove and pool remove: the same option, another core call and message */
+typedef gboolean (*RemoveFunc) (CcDeployment *deployment,
+                                const char   *name,
+                                gboolean      force,
+                                GError      **error);
+
 static int
-cmd_site_remove (const Command *cmd,
-                 char         **args)
+remove_container (const Command *cmd,
+                  char         **args,
+                  RemoveFunc     remove,
+                  const char    *kind,
+                  const char    *field,
+                  const char    *removed_format)
 {
   g_autoptr(CcDeployment) deployment = NULL;
   g_autoptr(GError) error = NULL;
@@ -835,11 +845,19 @@ cmd_site_remove (const Command *cmd,
     return status;
   if ((deployment = open_deployment (&error)) == NULL)
     return report_error (error);
-  if (!cc_deployment_remove_site (deployment, args[1], force, &error))
+  if (!remove (deployment, args[1], force, &error))
     return report_error (error);
 
-  message = g_strdup_printf (_("Removed site %s."), args[1]);
-  return print_removed ("site", "name", args[1], message);
+  message = g_strdup_printf (removed_format, args[1]);
+  return print_removed (kind, field, args[1], message);
+}
+
+static int
+cmd_site_remove (const Command *cmd,
+                 char         **args)
+{
+  return remove_container (cmd, args, cc_deployment_remove_site, "site", "name",
+                           _("Removed site %s."));
 }
 
 static int
@@ -895,26 +913,8 @@ static int
 cmd_pool_remove (const Command *cmd,
                  char         **args)
 {
-  g_autoptr(CcDeployment) deployment = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  gboolean force = FALSE;
-  const GOptionEntry entries[] = {
-    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
-      N_("Remove it even when its servers still hold certificates"), NULL },
-    { NULL }
-  };
-  int status;
-
-  if ((status = parse_command (cmd, entries, NULL, &args, 1, 1)) != CERTCTL_EXIT_OK)
-    return status;
-  if ((deployment = open_deployment (&error)) == NULL)
-    return report_error (error);
-  if (!cc_deployment_remove_pool (deployment, args[1], force, &error))
-    return report_error (error);
-
-  message = g_strdup_printf (_("Removed pool %s."), args[1]);
-  return print_removed ("pool", "fqdn", args[1], message);
+  return remove_container (cmd, args, cc_deployment_remove_pool, "pool", "fqdn",
+                           _("Removed pool %s."));
 }
 
 static int
