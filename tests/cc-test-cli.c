@@ -36,14 +36,29 @@ cc_test_run_clear (CcTestRun *run)
   g_clear_pointer (&run->err, g_free);
 }
 
+/* a command certctl runs under (build-aux/test --valgrind), parsed once for the process;
+ * only runs to completion use it (cc_test_run_certctl), not those started to be killed */
+static char **wrapper;
+
 static GPtrArray *
 certctl_argv (const char         *dir,
-              const char * const *args)
+              const char * const *args,
+              gboolean            wrapped)
 {
   GPtrArray *argv = g_ptr_array_new ();
   const char *certctl = g_getenv ("CERTCTL");
+  static gsize wrapper_parsed;
 
   g_assert_nonnull (certctl);
+  if (g_once_init_enter (&wrapper_parsed))
+    {
+      const char *w = g_getenv ("CC_TEST_CERTCTL_WRAPPER");
+      if (w != NULL && *w != '\0')
+        g_assert_true (g_shell_parse_argv (w, NULL, &wrapper, NULL));
+      g_once_init_leave (&wrapper_parsed, 1);
+    }
+  for (guint i = 0; wrapped && wrapper != NULL && wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, wrapper[i]);
   g_ptr_array_add (argv, (gpointer) certctl);
   if (dir != NULL)
     {
@@ -84,7 +99,7 @@ cc_test_spawn_certctl (const char         *cwd,
                        const char * const *args,
                        GError            **error)
 {
-  g_autoptr(GPtrArray) argv = certctl_argv (dir, args);
+  g_autoptr(GPtrArray) argv = certctl_argv (dir, args, FALSE);
 
   return spawn_argv (argv, cwd, xdg, input, error);
 }
@@ -97,7 +112,7 @@ cc_test_run_certctl (CcTestRun          *run,
                      const char         *input,
                      const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = certctl_argv (dir, args);
+  g_autoptr(GPtrArray) argv = certctl_argv (dir, args, TRUE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = spawn_argv (argv, cwd, xdg, input, &error);
 
@@ -109,7 +124,8 @@ cc_test_run_certctl (CcTestRun          *run,
   run->status = g_subprocess_get_exit_status (proc);
   if (g_test_verbose ())
     {
-      g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata + 1);
+      guint skip = 1 + (wrapper != NULL ? g_strv_length (wrapper) : 0);
+      g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata + skip);
 
       g_test_message ("certctl %s: %d\n%s%s", line, run->status, run->out, run->err);
     }

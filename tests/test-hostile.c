@@ -3,7 +3,9 @@
  * work (MAC, encrypted key, encrypted part), names from certificates that look like paths,
  * and the write lock between two processes (and one left behind by a dead one). Each is
  * refused with one clear message naming the file, before any parsing, and changes
- * nothing. */
+ * nothing. And a store's index cache (.cc-index) damaged, empty or forged, and file times
+ * past what 64-bit nanoseconds hold: the store is read from its files as if there were no
+ * index, and the index is rebuilt. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 #include <openssl/rand.h>
 
 #include "certconsole-core.h"
+#include "cc-core-private.h"
 #include "cc-test-pki.h"
 
 #define EDGE01 "edge01.contoso.com"
@@ -772,6 +775,167 @@ test_two_documents (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after, ==, twice);
 }
 
+/* Loads the store as a fresh deployment would (nothing parsed yet) and returns it. */
+static CcDeployment *
+load_fresh (Fixture *f, CcStore **personal, guint *n_read, guint *n_indexed)
+{
+  g_autoptr(GError) error = NULL;
+  CcDeployment *d = cc_deployment_open (f->path, NULL, &error);
+
+  g_assert_no_error (error);
+  *personal = cc_server_get_store (cc_deployment_find_server (d, EDGE01), CC_STORE_PERSONAL);
+  g_assert_true (cc_store_load (*personal, NULL, &error));
+  g_assert_no_error (error);
+  _cc_store_get_load_stats (*personal, n_read, n_indexed);
+  return d;
+}
+
+static gboolean
+problems_name (CcStore *store, const char *file)
+{
+  const char * const *problems = cc_store_get_problems (store);
+
+  for (guint i = 0; problems[i] != NULL; i++)
+    if (strstr (problems[i], file) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_index_cache (Fixture *f, gconstpointer data)
+{
+  /* a SEQUENCE holding an INTEGER: DER, but no certificate */
+  static const guint8 not_a_certificate[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+  g_autofree char *forged_tp = NULL;
+  g_autofree char *forged_file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *index_path = NULL;
+  g_autofree char *real_tp = NULL;
+  g_autofree char *real_file = NULL;
+  g_autofree char *good_index = NULL;
+  gsize good_len;
+  CcStore *personal;
+  guint n_read, n_indexed;
+
+  {
+    g_autoptr(CcDeployment) d = load_fresh (f, &personal, &n_read, &n_indexed);
+    g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (personal), 0);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, 1);
+    real_tp = g_strdup (cc_store_entry_get_id (e));
+    dir = g_strdup (cc_store_get_path (personal));
+  }
+  index_path = _cc_store_index_dup_path (dir);
+  real_file = g_strdup_printf ("%s/%s.pem", dir, real_tp);
+
+  /* a file named after the SHA-256 of bytes that are no certificate, and the real
+   * certificate's file dated in the year 2400 (past 2262, where nanoseconds since 1970
+   * overflow 64 bits; ext4 keeps times up to 2446) */
+  forged_tp = g_compute_checksum_for_data (G_CHECKSUM_SHA256, not_a_certificate,
+                                           sizeof not_a_certificate);
+  forged_file = g_strdup_printf ("%s/%s.pem", dir, forged_tp);
+  {
+    g_autofree char *b64 = g_base64_encode (not_a_certificate, sizeof not_a_certificate);
+    g_autofree char *pem = g_strdup_printf ("-----BEGIN CERTIFICATE-----\n%s\n"
+                                            "-----END CERTIFICATE-----\n", b64);
+    struct timespec times[2] = { { G_GINT64_CONSTANT (13569465600), 0 },
+                                 { G_GINT64_CONSTANT (13569465600), 0 } };
+    g_assert_true (g_file_set_contents (forged_file, pem, -1, NULL));
+    g_assert_cmpint (utimensat (AT_FDCWD, real_file, times, 0), ==, 0);
+  }
+  g_usleep (1100 * G_TIME_SPAN_MILLISECOND);   /* older than the index's racy window */
+
+  /* an index whose checksum is right (anyone can compute it) and whose row vouches for the
+   * forged file with a summary of those bytes: the summary is refused, the file read */
+  {
+    g_autoptr(CcStoreIndex) index = _cc_store_index_new ();
+    g_autoptr(GVariant) summary = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcDeployment) d = NULL;
+    const char *none[] = { NULL };
+    GStatBuf st;
+
+    summary = g_variant_ref_sink (g_variant_new (
+        "(@ayssssssuxx^as^asubsubibt)",
+        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, not_a_certificate,
+                                   sizeof not_a_certificate, 1),
+        "sha1", "CN=forged", "CN=forged", "forged", "forged", "01", 3,
+        G_GINT64_CONSTANT (0), G_GINT64_CONSTANT (4102444800), none, none, 0, FALSE, "RSA",
+        2048, FALSE, -1, TRUE, G_GUINT64_CONSTANT (0)));
+    bytes = g_variant_get_data_as_bytes (summary);
+    g_assert_cmpint (g_stat (forged_file, &st), ==, 0);
+    g_assert_true (_cc_store_index_add (index, forged_tp, &st, bytes));
+    g_assert_true (_cc_store_index_write (index, dir, &error));
+    g_assert_no_error (error);
+
+    d = load_fresh (f, &personal, &n_read, &n_indexed);
+    g_assert_cmpuint (n_read, ==, 2);
+    g_assert_cmpuint (n_indexed, ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, 1);
+    g_assert_nonnull (cc_store_lookup_id (personal, real_tp));
+    g_assert_null (cc_store_lookup_id (personal, forged_tp));
+    g_assert_true (problems_name (personal, forged_file));
+  }
+
+  /* the index rebuilt then holds the real certificate, its far-off time included */
+  {
+    g_autoptr(CcDeployment) d = load_fresh (f, &personal, &n_read, &n_indexed);
+
+    g_assert_cmpuint (n_read, ==, 1);           /* the forged file, never indexed */
+    g_assert_cmpuint (n_indexed, ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, 1);
+    g_assert_nonnull (cc_store_lookup_id (personal, real_tp));
+  }
+  g_assert_cmpint (g_unlink (forged_file), ==, 0);
+  {
+    g_autoptr(CcDeployment) d = load_fresh (f, &personal, &n_read, &n_indexed);
+    g_assert_cmpuint (n_read, ==, 0);
+    g_assert_cmpuint (n_indexed, ==, 1);
+  }
+  g_assert_true (g_file_get_contents (index_path, &good_index, &good_len, NULL));
+  g_assert_cmpuint (good_len, >, 64);
+
+  /* damaged in every way the checksum or the layout catches, and empty (no rows at all):
+   * each time the file is read as if there were no index, and the index rebuilt */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *damaged = g_memdup2 (good_index, good_len);
+      gsize len = good_len;
+      g_autofree char *now = NULL;
+      gsize now_len;
+
+      switch (i)
+        {
+        case 0: len = 40; break;                           /* cut short */
+        case 1: damaged[good_len / 2] ^= 0x20; break;      /* one bit, anywhere */
+        case 2: damaged[12] = 9; break;                    /* another version */
+        case 3: memset (damaged, 0xa5, good_len); break;   /* not an index at all */
+        default: break;
+        }
+      if (i < 4)
+        g_assert_true (g_file_set_contents (index_path, damaged, len, NULL));
+      else
+        {
+          g_autoptr(CcStoreIndex) empty = _cc_store_index_new ();
+          g_autoptr(GError) error = NULL;
+          g_assert_true (_cc_store_index_write (empty, dir, &error));
+          g_assert_no_error (error);
+        }
+      {
+        g_autoptr(CcDeployment) d = load_fresh (f, &personal, &n_read, &n_indexed);
+        g_test_message ("damage %u: %u read, %u indexed", i, n_read, n_indexed);
+        g_assert_cmpuint (n_read, ==, 1);
+        g_assert_cmpuint (n_indexed, ==, 0);
+        g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (personal)), ==, 1);
+        g_assert_nonnull (cc_store_lookup_id (personal, real_tp));
+        g_assert_null (cc_store_get_problems (personal)[0]);
+      }
+      g_assert_true (g_file_get_contents (index_path, &now, &now_len, NULL));
+      g_assert_cmpmem (now, now_len, good_index, good_len);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -789,6 +953,7 @@ main (int argc, char *argv[])
   ADD ("/hostile/console-jobs", test_console_jobs);
   ADD ("/hostile/journal-torn-line", test_journal_torn_line);
   ADD ("/hostile/two-documents", test_two_documents);
+  ADD ("/hostile/index-cache", test_index_cache);
 #undef ADD
   return g_test_run ();
 }

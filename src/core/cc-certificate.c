@@ -498,6 +498,17 @@ _cc_certificate_new_from_summary (GBytes *summary, const char *thumbprint)
   sha256 = _cc_sha256_hex (der, len);
   if (len == 0 || strcmp (sha256, thumbprint) != 0)
     return NULL;
+  /* and that its DER is a certificate, which the lazy parse counts on: an index anyone
+   * could have written (its checksum is no secret) may pair a file's name with any bytes */
+  {
+    const unsigned char *p = der;
+    X509 *x509 = d2i_X509 (NULL, &p, (long) len);
+    gboolean whole = x509 != NULL && p == der + len;
+
+    X509_free (x509);
+    if (!whole)
+      return NULL;
+  }
 
   self = g_object_new (CC_TYPE_CERTIFICATE, NULL);
   self->der = g_bytes_new (der, len);

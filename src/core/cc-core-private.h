@@ -168,6 +168,9 @@ char         *_cc_store_index_dup_path  (const char   *dir);
 CcStoreIndex *_cc_store_index_new       (void);
 /* NULL when there is none, or it is damaged in any way (then it is rebuilt) */
 CcStoreIndex *_cc_store_index_read      (const char   *dir);
+/* the same from the file's bytes (the fuzz target's way in) */
+CcStoreIndex *_cc_store_index_new_from_data (const char *data,
+                                             gsize       len);
 void          _cc_store_index_free      (CcStoreIndex *self);
 guint         _cc_store_index_get_n_rows (CcStoreIndex *self);
 /* TRUE when a row for thumbprint records exactly this file (inode, size, mtime, ctime);

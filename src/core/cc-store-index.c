@@ -73,13 +73,21 @@ compare_rows (gconstpointer a, gconstpointer b)
   return memcmp (((const Row *) a)->sha256, ((const Row *) b)->sha256, 32);
 }
 
+/* in nanoseconds, wrapping around past ±292 years from 1970 instead of overflowing: a file
+ * system may keep any 64-bit time, and a time only has to compare equal to itself */
+static gint64
+timespec_to_ns (const struct timespec *t)
+{
+  return (gint64) ((guint64) t->tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) t->tv_nsec);
+}
+
 static void
 row_from_stat (Row *row, const GStatBuf *st)
 {
   row->size = (guint64) st->st_size;
   row->ino = (guint64) st->st_ino;
-  row->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
-  row->ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec;
+  row->mtime_ns = timespec_to_ns (&st->st_mtim);
+  row->ctime_ns = timespec_to_ns (&st->st_ctim);
 }
 
 char *
@@ -120,15 +128,26 @@ _cc_store_index_read (const char *dir)
 {
   g_autofree char *path = _cc_store_index_dup_path (dir);
   g_autofree char *data = NULL;
+  CcStoreIndex *self;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  self = _cc_store_index_new_from_data (data, len);
+  if (self == NULL)
+    g_debug ("%s is damaged; the store is read from its files and the index rebuilt", path);
+  return self;
+}
+
+CcStoreIndex *
+_cc_store_index_new_from_data (const char *data, gsize len)
+{
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
   CcStoreIndex *self;
   guint32 bom, version;
   guint64 n_rows, summaries_len;
-  gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return NULL;
   if (len < HEADER_SIZE + TRAILER_SIZE || memcmp (data, MAGIC, 8) != 0)
     goto damaged;
   memcpy (&bom, data + 8, 4);
@@ -162,7 +181,6 @@ _cc_store_index_read (const char *dir)
   return self;
 
 damaged:
-  g_debug ("%s is damaged; the store is read from its files and the index rebuilt", path);
   return NULL;
 }
 
@@ -172,7 +190,8 @@ _cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStat
 {
   Row key, *row;
 
-  if (self == NULL || !thumbprint_to_raw (thumbprint, key.sha256))
+  /* an empty GArray has no data at all, and bsearch must not be given NULL */
+  if (self == NULL || self->rows->len == 0 || !thumbprint_to_raw (thumbprint, key.sha256))
     return FALSE;
   row = bsearch (&key, self->rows->data, self->rows->len, sizeof (Row), compare_rows);
   if (row == NULL)

@@ -293,6 +293,8 @@ load_certificate_file (CcDeployment *deployment,
           g_autoptr(CcCertificate) made = _cc_certificate_new_from_summary (summary, thumbprint);
           if (made != NULL)
             cert = _cc_deployment_intern_certificate (deployment, made);
+          else
+            *hit = FALSE;   /* a row whose summary is refused is wrong: rewrite the index */
         }
     }
   if (cert != NULL)
