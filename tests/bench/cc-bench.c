@@ -122,7 +122,7 @@ write_bytes (const char *path, const void *data, gsize len, int mode)
   g_hash_table_add (dirty_dirs, g_path_get_dirname (path));
 }
 
-static void
+G_GNUC_NO_INLINE static void
 sync_dirs (void)
 {
   GHashTableIter iter;
@@ -153,7 +153,10 @@ write_bio (const char *path, BIO *bio, int mode)
 
 /* ---- bare OpenSSL: what the same task costs without the console ---- */
 
-static void
+/* (never inlined, so that callgrind counts each bare_* function on its own, next to ours:
+ *  valgrind --tool=callgrind build/tests/cc-bench --only NAME --runs 3) */
+
+G_GNUC_NO_INLINE static void
 bare_csr (const char *dir, const char *spec)
 {
   EVP_PKEY *key = g_str_equal (spec, "ec:p256") ? EVP_PKEY_Q_keygen (NULL, NULL, "EC", "P-256")
@@ -206,7 +209,7 @@ read_key (const char *path)
   return k;
 }
 
-static void
+G_GNUC_NO_INLINE static void
 bare_pfx_export (const char *cert, const char *key, const char *chain1, const char *chain2,
                  const char *out)
 {
@@ -228,7 +231,7 @@ bare_pfx_export (const char *cert, const char *key, const char *chain1, const ch
   BIO_free (b);
 }
 
-static void
+G_GNUC_NO_INLINE static void
 bare_pfx_import (const char *pfx, const char *dir)
 {
   BIO *in = BIO_new_file (pfx, "rb");
@@ -266,7 +269,7 @@ bare_pfx_import (const char *pfx, const char *dir)
   BIO_free (cb);
 }
 
-static void
+G_GNUC_NO_INLINE static void
 bare_chain_import (const char *p7b, const char *dir)
 {
   BIO *in = BIO_new_file (p7b, "rb");
