@@ -1,7 +1,7 @@
 /* test-hostile.c: input made to hurt: files over the size limit for every kind the core
  * reads, devices and pipes given as files, .pfx files asking for absurd key-derivation
  * work (MAC, encrypted key, encrypted part, a late part, a nested key), .pfx files of
- * several parts (plain key bag, nested bags, friendly names, no password), names from certificates that look like paths,
+ * several parts as other tools write them, names from certificates that look like paths,
  * and the write lock between two processes (and one left behind by a dead one). Each is
  * refused with one clear message naming the file, before any parsing, and changes
  * nothing. */
