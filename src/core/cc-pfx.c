@@ -250,6 +250,16 @@ free_x509_stack (STACK_OF(X509) *sk)
   sk_X509_pop_free (sk, X509_free);
 }
 
+/* the certificate of certs that is x (the same DER), or NULL */
+static CcCertificate *
+find_same (GPtrArray *certs, X509 *x)
+{
+  for (guint i = 0; i < certs->len; i++)
+    if (X509_cmp (_cc_certificate_get_x509 (g_ptr_array_index (certs, i)), x) == 0)
+      return g_ptr_array_index (certs, i);
+  return NULL;
+}
+
 gboolean
 _cc_server_build_chain (CcServer      *server,
                         CcCertificate *leaf,
@@ -262,6 +272,7 @@ _cc_server_build_chain (CcServer      *server,
   g_autoptr(X509_STORE) trust = NULL;
   g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
   g_autoptr(GPtrArray) root_certs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) inter_certs = g_ptr_array_new ();
   STACK_OF(X509) *untrusted = sk_X509_new_null ();
   gboolean ok;
 
@@ -279,6 +290,7 @@ _cc_server_build_chain (CcServer      *server,
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (inters)); i++)
     {
       g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (inters), i);
+      g_ptr_array_add (inter_certs, cc_store_entry_get_certificate (e));   /* the store holds it */
       sk_X509_push (untrusted, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
     }
 
@@ -289,7 +301,14 @@ _cc_server_build_chain (CcServer      *server,
       STACK_OF(X509) *built = X509_STORE_CTX_get0_chain (ctx);
       for (int i = 1; chain != NULL && i < sk_X509_num (built); i++)
         {
-          g_autoptr(CcCertificate) c = _cc_certificate_new_from_x509 (sk_X509_value (built, i), NULL);
+          /* each is one of the stores' certificates: shared, not parsed again */
+          X509 *x = sk_X509_value (built, i);
+          CcCertificate *same = find_same (inter_certs, x);
+          g_autoptr(CcCertificate) c = NULL;
+
+          if (same == NULL)
+            same = find_same (root_certs, x);
+          c = same ? g_object_ref (same) : _cc_certificate_new_from_x509 (x, NULL);
           if (c != NULL)
             g_ptr_array_add (chain, g_steal_pointer (&c));
         }
