@@ -1,6 +1,7 @@
 /* test-hostile.c: input made to hurt: files over the size limit for every kind the core
  * reads, devices and pipes given as files, .pfx files asking for absurd key-derivation
- * work (MAC, encrypted key, encrypted part), names from certificates that look like paths,
+ * work (MAC, encrypted key, encrypted part, a late part, a nested key), .pfx files of
+ * several parts as other tools write them, names from certificates that look like paths,
  * and the write lock between two processes (and one left behind by a dead one). Each is
  * refused with one clear message naming the file, before any parsing, and changes
  * nothing. And a store's index cache (.cc-index) damaged, empty or forged, and file times
@@ -390,6 +391,268 @@ test_pfx_work (Fixture *f, gconstpointer data)
     g_assert_true (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
     g_assert_no_error (error);
   }
+}
+
+/* ---- .pfx files of several parts, as other tools write them ---- */
+
+static void
+der_append (GByteArray *out, guint8 tag, const guint8 *content, gsize len)
+{
+  guint8 head[5] = { tag };
+  guint n = 1;
+
+  g_assert_cmpuint (len, <, 1 << 24);
+  if (len < 0x80)
+    head[n++] = len;
+  else if (len < 0x100)
+    {
+      head[n++] = 0x81;
+      head[n++] = len;
+    }
+  else if (len < 0x10000)
+    {
+      head[n++] = 0x82;
+      head[n++] = len >> 8;
+      head[n++] = len & 0xff;
+    }
+  else
+    {
+      head[n++] = 0x83;
+      head[n++] = len >> 16;
+      head[n++] = (len >> 8) & 0xff;
+      head[n++] = len & 0xff;
+    }
+  g_byte_array_append (out, head, n);
+  g_byte_array_append (out, content, len);
+}
+
+/* a safeContentsBag holding bags: OpenSSL reads them but has no call to make one */
+static PKCS12_SAFEBAG *
+nested_bag (STACK_OF(PKCS12_SAFEBAG) *bags)
+{
+  static const guint8 oid[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+                                0x01, 0x0c, 0x0a, 0x01, 0x06 };   /* 1.2.840.113549.1.12.10.1.6 */
+  unsigned char *inner = NULL;
+  int inner_len = ASN1_item_i2d ((ASN1_VALUE *) bags, &inner, ASN1_ITEM_rptr (PKCS12_SAFEBAGS));
+  g_autoptr(GByteArray) value = g_byte_array_new ();
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  g_autoptr(GByteArray) bag = g_byte_array_new ();
+  const unsigned char *p;
+  PKCS12_SAFEBAG *result;
+
+  g_assert_cmpint (inner_len, >, 0);
+  der_append (value, 0xa0, inner, inner_len);
+  g_byte_array_append (body, oid, sizeof oid);
+  g_byte_array_append (body, value->data, value->len);
+  der_append (bag, 0x30, body->data, body->len);
+  OPENSSL_free (inner);
+  p = bag->data;
+  result = d2i_PKCS12_SAFEBAG (NULL, &p, bag->len);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static PKCS12_SAFEBAG *
+cert_bag (STACK_OF(PKCS12_SAFEBAG) **bags, const char *pem, const char *friendly)
+{
+  X509 *x = x509_of (pem);
+  PKCS12_SAFEBAG *bag = PKCS12_add_cert (bags, x);
+
+  g_assert_nonnull (bag);
+  if (friendly != NULL)
+    g_assert_true (PKCS12_add_friendlyname (bag, friendly, -1));
+  X509_free (x);
+  return bag;
+}
+
+static void
+add_safe (STACK_OF(PKCS7) **safes, STACK_OF(PKCS12_SAFEBAG) *bags, gboolean encrypted)
+{
+  g_assert_true (PKCS12_add_safe (safes, bags, encrypted ? NID_aes_256_cbc : -1, 2048,
+                                     PASSWORD));
+  sk_PKCS12_SAFEBAG_pop_free (bags, PKCS12_SAFEBAG_free);
+}
+
+static char *
+write_pfx (Fixture *f, const char *name, STACK_OF(PKCS7) *safes)
+{
+  PKCS12 *p12 = PKCS12_add_safes (safes, NID_pkcs7_data);
+  char *path = tmp_file (f, name);
+  BIO *bio = BIO_new_file (path, "wb");
+
+  g_assert_nonnull (p12);
+  g_assert_true (PKCS12_set_mac (p12, PASSWORD, -1, NULL, 0, 2048, EVP_sha256 ()));
+  g_assert_true (i2d_PKCS12_bio (bio, p12));
+  BIO_free (bio);
+  PKCS12_free (p12);
+  sk_PKCS7_pop_free (safes, PKCS7_free);
+  return path;
+}
+
+static void
+import_refused (Fixture *f, const char *file, int code, const char *says)
+{
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  g_autofree char *before = cc_test_snapshot_tree (f->path);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
+  g_assert_error (error, CC_ERROR, code);
+  assert_refused (error, file, says);
+  g_assert_nonnull (strstr (error->message, says));
+  after = cc_test_snapshot_tree (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_pfx_parts (Fixture *f, gconstpointer data)
+{
+  g_autofree char *key_pem = NULL;
+  g_autofree char *pem = cc_test_pki_issue (f->pki, &(CcTestCertOptions) { .common_name = "parts" },
+                                            &key_pem);
+  g_autofree char *tp = cc_test_pem_thumbprint (pem);
+  g_autofree char *root_tp = cc_test_pem_thumbprint (cc_test_pki_get_root_pem (f->pki));
+  g_autofree char *issuing_tp = cc_test_pem_thumbprint (cc_test_pki_get_issuing_pem (f->pki));
+  EVP_PKEY *k = key_of (key_pem);
+  CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = NULL;
+
+  /* an encrypted part asking for one round more than the limit, after a good part: refused
+   * before it is decrypted, nothing written */
+  {
+    STACK_OF(PKCS7) *safes = NULL;
+    STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+    g_autofree char *file = NULL;
+
+    cert_bag (&bags, pem, NULL);
+    g_assert_nonnull (PKCS12_add_key (&bags, k, 0, 2048, NID_aes_256_cbc, PASSWORD));
+    add_safe (&safes, bags, TRUE);
+    bags = NULL;
+    cert_bag (&bags, cc_test_pki_get_issuing_pem (f->pki), NULL);
+    add_safe (&safes, bags, TRUE);
+    set_rounds (sk_PKCS7_value (safes, 1)->d.encrypted->enc_data->algorithm, 1000001, 0);
+    file = write_pfx (f, "late-part.pfx", safes);
+    import_refused (f, file, CC_ERROR_BAD_CERTIFICATE, "refused");
+  }
+
+  /* a good encrypted key, then one in a nested bag asking for too much: refused before any
+   * key is decrypted */
+  {
+    STACK_OF(PKCS7) *safes = NULL;
+    STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+    STACK_OF(PKCS12_SAFEBAG) *inner = NULL;
+    PKCS12_SAFEBAG *evil;
+    X509_ALGOR *alg = NULL;
+    g_autofree char *file = NULL;
+
+    cert_bag (&bags, pem, NULL);
+    g_assert_nonnull (PKCS12_add_key (&bags, k, 0, 2048, NID_aes_256_cbc, PASSWORD));
+    add_safe (&safes, bags, FALSE);
+    evil = PKCS12_add_key (&inner, k, 0, 2048, NID_aes_256_cbc, PASSWORD);
+    X509_SIG_getm ((X509_SIG *) PKCS12_SAFEBAG_get0_pkcs8 (evil), &alg, NULL);
+    set_rounds (alg, 1000001, 0);
+    bags = sk_PKCS12_SAFEBAG_new_null ();
+    sk_PKCS12_SAFEBAG_push (bags, nested_bag (inner));
+    sk_PKCS12_SAFEBAG_pop_free (inner, PKCS12_SAFEBAG_free);
+    add_safe (&safes, bags, FALSE);
+    file = write_pfx (f, "nested-key.pfx", safes);
+    import_refused (f, file, CC_ERROR_BAD_CERTIFICATE, "refused");
+  }
+
+  /* three parts: a plain one with the issuing CA and the key in a bag that is not
+   * encrypted (shrouded), an encrypted one with the leaf and its friendly name, and an
+   * encrypted one with the root inside a nested bag */
+  {
+    STACK_OF(PKCS7) *safes = NULL;
+    STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+    STACK_OF(PKCS12_SAFEBAG) *inner = NULL;
+
+    cert_bag (&bags, cc_test_pki_get_issuing_pem (f->pki), "the issuing CA");
+    g_assert_nonnull (PKCS12_add_key (&bags, k, 0, 0, -1, NULL));
+    add_safe (&safes, bags, FALSE);
+    bags = NULL;
+    cert_bag (&bags, pem, "Édge from parts");
+    add_safe (&safes, bags, TRUE);
+    cert_bag (&inner, cc_test_pki_get_root_pem (f->pki), NULL);
+    bags = sk_PKCS12_SAFEBAG_new_null ();
+    sk_PKCS12_SAFEBAG_push (bags, nested_bag (inner));
+    sk_PKCS12_SAFEBAG_pop_free (inner, PKCS12_SAFEBAG_free);
+    add_safe (&safes, bags, TRUE);
+    good = write_pfx (f, "parts.pfx", safes);
+  }
+
+  /* the wrong password: said so, nothing written */
+  {
+    g_autofree char *before = cc_test_snapshot_tree (f->path);
+    g_autofree char *after = NULL;
+
+    g_assert_false (cc_import_pfx (edge, good, "wrong", TRUE, NULL, &error));
+    g_assert_error (error, CC_ERROR, CC_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "password"));
+    assert_refused (error, good, "wrong password");
+    g_clear_error (&error);
+    after = cc_test_snapshot_tree (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  g_assert_true (cc_import_pfx (edge, good, PASSWORD, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  {
+    CcStore *personal = cc_server_get_store (edge, CC_STORE_PERSONAL);
+    CcStore *roots = cc_server_get_store (edge, CC_STORE_TRUSTED_ROOT);
+    CcStore *inters = cc_server_get_store (edge, CC_STORE_INTERMEDIATE);
+    CcStoreEntry *entry;
+    g_autoptr(GBytes) stored = NULL;
+    g_autofree char *stored_pem = NULL;
+    EVP_PKEY *back;
+
+    g_assert_true (cc_store_load (personal, NULL, &error));
+    g_assert_true (cc_store_load (roots, NULL, &error));
+    g_assert_true (cc_store_load (inters, NULL, &error));
+    entry = cc_store_lookup_id (personal, tp);
+    g_assert_nonnull (entry);
+    /* the leaf is the certificate of the key, wherever it is; its bag's name is kept */
+    g_assert_cmpstr (cc_store_entry_get_friendly_name (entry), ==, "Édge from parts");
+    g_assert_true (cc_store_entry_get_has_private_key (entry));
+    g_assert_false (cc_store_entry_get_exportable (entry));
+    stored = cc_store_read_key (personal, tp, &error);
+    g_assert_no_error (error);
+    stored_pem = g_strndup (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+    back = key_of (stored_pem);
+    g_assert_nonnull (back);
+    g_assert_cmpint (EVP_PKEY_eq (back, k), ==, 1);
+    EVP_PKEY_free (back);
+    g_assert_nonnull (cc_store_lookup_id (inters, issuing_tp));
+    g_assert_null (cc_store_lookup_id (personal, issuing_tp));
+    g_assert_nonnull (cc_store_lookup_id (roots, root_tp));
+  }
+
+  /* a .pfx exported without any password (its MAC made from none) opens with an empty one */
+  {
+    g_autofree char *key2 = NULL;
+    g_autofree char *pem2 = cc_test_pki_issue (f->pki, &(CcTestCertOptions) { .common_name = "nopass" },
+                                               &key2);
+    g_autofree char *tp2 = cc_test_pem_thumbprint (pem2);
+    g_autofree char *file = tmp_file (f, "nopass.pfx");
+    X509 *x = x509_of (pem2);
+    EVP_PKEY *k2 = key_of (key2);
+    PKCS12 *p12 = PKCS12_create (NULL, "nopass", k2, x, NULL, NID_aes_256_cbc,
+                                 NID_aes_256_cbc, 2048, 2048, 0);
+    BIO *bio = BIO_new_file (file, "wb");
+
+    g_assert_nonnull (p12);
+    g_assert_true (i2d_PKCS12_bio (bio, p12));
+    BIO_free (bio);
+    PKCS12_free (p12);
+    X509_free (x);
+    EVP_PKEY_free (k2);
+    g_assert_true (cc_import_pfx (edge, file, "", FALSE, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (cc_store_lookup_id (cc_server_get_store (edge, CC_STORE_PERSONAL), tp2));
+  }
+  EVP_PKEY_free (k);
 }
 
 /* ---- names that look like paths ---- */
@@ -946,6 +1209,7 @@ main (int argc, char *argv[])
   ADD ("/hostile/size-limits", test_size_limits);
   ADD ("/hostile/not-files", test_not_files);
   ADD ("/hostile/pfx-work", test_pfx_work);
+  ADD ("/hostile/pfx-parts", test_pfx_parts);
   ADD ("/hostile/names-are-not-paths", test_names_are_not_paths);
   ADD ("/hostile/lock-two-processes", test_lock_two_processes);
   ADD ("/hostile/lock-same-process", test_lock_same_process);

@@ -408,7 +408,10 @@ _cc_certificate_new_from_x509 (X509 *x509, GError **error)
     }
   der = g_bytes_new (buf, len);
   OPENSSL_free (buf);
-  return cc_certificate_new_from_der (der, error);
+  /* the same X509, shared (nobody changes one once it is parsed or signed): reading the
+   * DER again would cost more than all the rest, the public key decoded once more */
+  X509_up_ref (x509);
+  return certificate_new_take (x509, der);
 }
 
 CcCertificate *

@@ -129,6 +129,7 @@ char      *_cc_sha256_hex         (const void   *data,
 
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
+/* shares x509 (a reference), which nobody may change afterwards */
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
 /* everything a certificate shows, with its DER, as bytes to keep in a store's index; and a
  * certificate made from them that parses the DER only when it is needed (NULL when the

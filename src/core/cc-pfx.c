@@ -84,38 +84,80 @@ pbe_rounds (const X509_ALGOR *alg)
   return rounds;
 }
 
+/* The walk of a .pfx's parts: every part's bags, nested safe contents included, read once;
+ * an encrypted part is decrypted (once) after its own work factor was checked. */
+typedef enum
+{
+  WALK_OK,
+  WALK_TOO_MUCH,     /* a part or a key asks for more rounds than any real .pfx */
+  WALK_UNREADABLE,   /* a part cannot be decrypted or read */
+} WalkResult;
+
+typedef struct
+{
+  GPtrArray *safes;   /* the STACK_OF(PKCS12_SAFEBAG) of each part, owned */
+  GPtrArray *bags;    /* every bag, in file order, nested ones flattened; borrowed */
+} PfxBags;
+
+static void
+free_bag_stack (gpointer bags)
+{
+  sk_PKCS12_SAFEBAG_pop_free (bags, PKCS12_SAFEBAG_free);
+}
+
+static void
+pfx_bags_clear (PfxBags *b)
+{
+  g_clear_pointer (&b->bags, g_ptr_array_unref);
+  g_clear_pointer (&b->safes, g_ptr_array_unref);
+}
+
+/* each bag into b->bags; a shrouded key asking for too much work stops the walk */
 static gboolean
-bags_rounds_ok (const STACK_OF(PKCS12_SAFEBAG) *bags)
+add_bags (PfxBags *b, const STACK_OF(PKCS12_SAFEBAG) *bags)
 {
   for (int i = 0; bags != NULL && i < sk_PKCS12_SAFEBAG_num (bags); i++)
     {
       const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value (bags, i);
 
-      if (PKCS12_SAFEBAG_get_nid (bag) == NID_pkcs8ShroudedKeyBag)
+      switch (PKCS12_SAFEBAG_get_nid (bag))
         {
-          const X509_ALGOR *alg = NULL;
-          X509_SIG_get0 (PKCS12_SAFEBAG_get0_pkcs8 (bag), &alg, NULL);
-          if (alg != NULL && pbe_rounds (alg) > MAX_PFX_ITERATIONS)
+        case NID_pkcs8ShroudedKeyBag:
+          {
+            const X509_ALGOR *alg = NULL;
+            X509_SIG_get0 (PKCS12_SAFEBAG_get0_pkcs8 (bag), &alg, NULL);
+            if (alg != NULL && pbe_rounds (alg) > MAX_PFX_ITERATIONS)
+              return FALSE;
+            g_ptr_array_add (b->bags, (gpointer) bag);
+          }
+          break;
+        case NID_safeContentsBag:
+          /* its depth is bounded by the DER decoder's nesting limit */
+          if (!add_bags (b, PKCS12_SAFEBAG_get0_safes (bag)))
             return FALSE;
+          break;
+        default:
+          g_ptr_array_add (b->bags, (gpointer) bag);
+          break;
         }
-      else if (PKCS12_SAFEBAG_get_nid (bag) == NID_safeContentsBag
-               && !bags_rounds_ok (PKCS12_SAFEBAG_get0_safes (bag)))
-        return FALSE;
     }
   return TRUE;
 }
 
-/* Every key derivation the file asks for, before any is made: the MAC's, each encrypted
- * part's and each encrypted key's. The password is needed to look inside encrypted parts
- * (their own rounds are checked before they are decrypted); a wrong one is left for
- * PKCS12_parse to report. */
-static gboolean
-pkcs12_work_is_sane (PKCS12 *p12, const char *password)
+/* Every key derivation the file asks for is checked before it is made: each encrypted
+ * part's before it is decrypted, and each encrypted key's before any key is (the MAC's was
+ * checked, and the MAC verified, before). */
+static WalkResult
+walk_pkcs12 (PKCS12 *p12, const char *password, PfxBags *out)
 {
   STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes (p12);
-  gboolean ok = TRUE;
+  WalkResult result = WALK_OK;
 
-  for (int i = 0; ok && safes != NULL && i < sk_PKCS7_num (safes); i++)
+  out->safes = g_ptr_array_new_with_free_func (free_bag_stack);
+  out->bags = g_ptr_array_new ();
+  if (safes == NULL)
+    return WALK_UNREADABLE;
+  for (int i = 0; result == WALK_OK && i < sk_PKCS7_num (safes); i++)
     {
       PKCS7 *p7 = sk_PKCS7_value (safes, i);
       STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
@@ -125,27 +167,97 @@ pkcs12_work_is_sane (PKCS12 *p12, const char *password)
         bags = PKCS12_unpack_p7data (p7);
       else if (nid == NID_pkcs7_encrypted)
         {
-          if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL
-              || p7->d.encrypted->enc_data->algorithm == NULL)
-            continue;
-          if (pbe_rounds (p7->d.encrypted->enc_data->algorithm) > MAX_PFX_ITERATIONS)
-            ok = FALSE;
-          else
-            bags = PKCS12_unpack_p7encdata (p7, password, -1);
+          if (p7->d.encrypted != NULL && p7->d.encrypted->enc_data != NULL
+              && p7->d.encrypted->enc_data->algorithm != NULL
+              && pbe_rounds (p7->d.encrypted->enc_data->algorithm) > MAX_PFX_ITERATIONS)
+            {
+              result = WALK_TOO_MUCH;
+              break;
+            }
+          bags = PKCS12_unpack_p7encdata (p7, password, -1);
         }
-      if (ok && !bags_rounds_ok (bags))
-        ok = FALSE;
-      sk_PKCS12_SAFEBAG_pop_free (bags, PKCS12_SAFEBAG_free);
+      else
+        continue;   /* a kind of part no tool writes for a certificate: not ours to read */
+      if (bags == NULL)
+        result = WALK_UNREADABLE;
+      else
+        {
+          g_ptr_array_add (out->safes, bags);
+          if (!add_bags (out, bags))
+            result = WALK_TOO_MUCH;
+        }
     }
   sk_PKCS7_pop_free (safes, PKCS7_free);
-  ERR_clear_error ();
-  return ok;
+  return result;
+}
+
+/* The first key of the bags (a plain or a shrouded one), every X.509 certificate with the
+ * friendly name of its bag as its alias; FALSE when one cannot be read or decrypted. */
+static gboolean
+read_bags (GPtrArray *bags, const char *password, EVP_PKEY **key, STACK_OF(X509) *certs)
+{
+  for (guint i = 0; i < bags->len; i++)
+    {
+      const PKCS12_SAFEBAG *bag = g_ptr_array_index (bags, i);
+
+      switch (PKCS12_SAFEBAG_get_nid (bag))
+        {
+        case NID_keyBag:
+          if (*key == NULL && (*key = EVP_PKCS82PKEY (PKCS12_SAFEBAG_get0_p8inf (bag))) == NULL)
+            return FALSE;
+          break;
+        case NID_pkcs8ShroudedKeyBag:
+          if (*key == NULL)
+            {
+              PKCS8_PRIV_KEY_INFO *p8 = PKCS12_decrypt_skey (bag, password, -1);
+              if (p8 == NULL)
+                return FALSE;
+              *key = EVP_PKCS82PKEY (p8);
+              PKCS8_PRIV_KEY_INFO_free (p8);
+              if (*key == NULL)
+                return FALSE;
+            }
+          break;
+        case NID_certBag:
+          if (PKCS12_SAFEBAG_get_bag_nid (bag) == NID_x509Certificate)
+            {
+              const ASN1_TYPE *name = PKCS12_SAFEBAG_get0_attr (bag, NID_friendlyName);
+              X509 *x = PKCS12_SAFEBAG_get1_cert (bag);
+
+              if (x == NULL)
+                return FALSE;
+              sk_X509_push (certs, x);
+              if (name != NULL && name->type == V_ASN1_BMPSTRING)
+                {
+                  unsigned char *utf8 = NULL;
+                  int len = ASN1_STRING_to_UTF8 (&utf8, name->value.bmpstring);
+                  if (len >= 0)
+                    X509_alias_set1 (x, utf8, len);
+                  OPENSSL_free (utf8);
+                }
+            }
+          break;
+        default:
+          break;   /* CRLs, secrets...: nothing a certificate store holds */
+        }
+    }
+  return TRUE;
 }
 
 static void
 free_x509_stack (STACK_OF(X509) *sk)
 {
   sk_X509_pop_free (sk, X509_free);
+}
+
+/* the certificate of certs that is x (the same DER), or NULL */
+static CcCertificate *
+find_same (GPtrArray *certs, X509 *x)
+{
+  for (guint i = 0; i < certs->len; i++)
+    if (X509_cmp (_cc_certificate_get_x509 (g_ptr_array_index (certs, i)), x) == 0)
+      return g_ptr_array_index (certs, i);
+  return NULL;
 }
 
 gboolean
@@ -160,6 +272,7 @@ _cc_server_build_chain (CcServer      *server,
   g_autoptr(X509_STORE) trust = NULL;
   g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new ();
   g_autoptr(GPtrArray) root_certs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) inter_certs = g_ptr_array_new ();
   STACK_OF(X509) *untrusted = sk_X509_new_null ();
   gboolean ok;
 
@@ -177,6 +290,7 @@ _cc_server_build_chain (CcServer      *server,
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (inters)); i++)
     {
       g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (inters), i);
+      g_ptr_array_add (inter_certs, cc_store_entry_get_certificate (e));   /* the store holds it */
       sk_X509_push (untrusted, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
     }
 
@@ -187,7 +301,14 @@ _cc_server_build_chain (CcServer      *server,
       STACK_OF(X509) *built = X509_STORE_CTX_get0_chain (ctx);
       for (int i = 1; chain != NULL && i < sk_X509_num (built); i++)
         {
-          g_autoptr(CcCertificate) c = _cc_certificate_new_from_x509 (sk_X509_value (built, i), NULL);
+          /* each is one of the stores' certificates: shared, not parsed again */
+          X509 *x = sk_X509_value (built, i);
+          CcCertificate *same = find_same (inter_certs, x);
+          g_autoptr(CcCertificate) c = NULL;
+
+          if (same == NULL)
+            same = find_same (root_certs, x);
+          c = same ? g_object_ref (same) : _cc_certificate_new_from_x509 (x, NULL);
           if (c != NULL)
             g_ptr_array_add (chain, g_steal_pointer (&c));
         }
@@ -239,6 +360,20 @@ parse_pkcs12 (const char *file, const void *data, gsize len, GError **error)
   return p12;
 }
 
+static gboolean
+wrong_password (const char *file, GError **error)
+{
+  ERR_clear_error ();
+  g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
+               _("The password for “%s” is wrong; type the password given when the certificate was exported"),
+               file);
+  return FALSE;
+}
+
+/* The MAC is checked first (its rounds, then the password); then each part is read once:
+ * decrypted after its own work was checked, its keys' work checked before one is
+ * decrypted. The leaf is the first certificate whose public key is the key's (as
+ * PKCS12_parse chooses it); the other certificates are its chain. */
 gboolean
 _cc_pfx_parse (const char       *file,
                const void       *data,
@@ -252,8 +387,13 @@ _cc_pfx_parse (const char       *file,
   g_autoptr(PKCS12) p12 = parse_pkcs12 (file, data, len, error);
   g_autoptr(EVP_PKEY) key = NULL;
   g_autoptr(X509) x509 = NULL;
+  STACK_OF(X509) *certs = NULL;
   STACK_OF(X509) *ca = NULL;
+  PfxBags bags = { NULL, NULL };
   const ASN1_INTEGER *iter = NULL;
+  WalkResult walk;
+  gboolean read;
+  X509 *x;
 
   if (p12 == NULL)
     return FALSE;
@@ -267,49 +407,61 @@ _cc_pfx_parse (const char       *file,
                        file, ASN1_INTEGER_get (iter));
           return FALSE;
         }
+      /* to PKCS#12 no password and an empty one are two different things: either may
+       * have made the MAC of a file exported without a password */
+      if (password == NULL || *password == '\0')
+        {
+          if (PKCS12_verify_mac (p12, NULL, 0))
+            password = NULL;
+          else if (PKCS12_verify_mac (p12, "", 0))
+            password = "";
+          else
+            return wrong_password (file, error);
+        }
+      else if (!PKCS12_verify_mac (p12, password, -1))
+        return wrong_password (file, error);
     }
-  if (!pkcs12_work_is_sane (p12, password))
+  else if (password != NULL && *password == '\0')
+    password = NULL;
+
+  walk = walk_pkcs12 (p12, password, &bags);
+  if (walk == WALK_TOO_MUCH)
     {
+      pfx_bags_clear (&bags);
+      ERR_clear_error ();
       g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
                    _("“%s” asks for far more key-derivation work than any real .pfx; it was "
                      "refused. Export it again with the usual settings"), file);
       return FALSE;
     }
-  /* PKCS12_parse checks the MAC itself: checking it first as well would derive its key
-   * twice */
-  if (!PKCS12_parse (p12, password, &key, &x509, &ca))
+  certs = sk_X509_new_null ();
+  read = walk == WALK_OK && read_bags (bags.bags, password, &key, certs);
+  pfx_bags_clear (&bags);
+  if (!read)
     {
-      unsigned long e = ERR_peek_last_error ();
-
-      if (ERR_GET_LIB (e) == ERR_LIB_PKCS12 && ERR_GET_REASON (e) == PKCS12_R_MAC_VERIFY_FAILURE)
-        {
-          ERR_clear_error ();
-          g_set_error (error, CC_ERROR, CC_ERROR_INVALID,
-                       _("The password for “%s” is wrong; type the password given when the certificate was exported"),
-                       file);
-          return FALSE;
-        }
+      free_x509_stack (certs);
       _cc_set_openssl_error (error, CC_ERROR_BAD_CERTIFICATE,
                              _("“%s” cannot be decrypted; it may use an algorithm this system does not support, or the password is wrong"),
                              file);
       return FALSE;
     }
+
+  ca = sk_X509_new_null ();
+  while ((x = sk_X509_shift (certs)) != NULL)
+    {
+      if (key != NULL && x509 == NULL && X509_check_private_key (x, key) == 1)
+        x509 = x;
+      else
+        sk_X509_push (ca, x);
+    }
+  sk_X509_free (certs);
+  ERR_clear_error ();
   if (x509 == NULL || key == NULL)
     {
-      if (ca != NULL)
-        free_x509_stack (ca);
+      free_x509_stack (ca);
       g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
                    _("“%s” holds no certificate with its private key; export it again with the private key"),
                    file);
-      return FALSE;
-    }
-  if (X509_check_private_key (x509, key) != 1)
-    {
-      ERR_clear_error ();
-      if (ca != NULL)
-        free_x509_stack (ca);
-      g_set_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE,
-                   _("In “%s” the private key does not belong to the certificate; export it again"), file);
       return FALSE;
     }
   *key_out = g_steal_pointer (&key);
