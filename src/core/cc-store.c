@@ -513,6 +513,8 @@ static void
 many_job_run (gpointer data, gpointer user_data)
 {
   ManyJob *job = data;
+
+  _cc_thread_set_background ();
   job->result = load_folder (job->deployment, job->store->path, job->store->kind, job->cancellable,
                              &job->error);
   /* the thread goes back to GLib's pool, which may end it while the process exits: its
