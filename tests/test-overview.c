@@ -665,6 +665,98 @@ test_expiring (void)
   cc_test_wait_until (overview_idle, overview, "the check");
 }
 
+static gboolean
+overview_partly_filled (gpointer user_data)
+{
+  CcOverviewPage *overview = user_data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
+                                        _cc_overview_page_get_grid (overview))));
+
+  return _cc_overview_page_get_filling (overview) && n > 0 && n < 5;
+}
+
+static gboolean
+overview_filling (gpointer user_data)
+{
+  return _cc_overview_page_get_filling (user_data);
+}
+
+static guint
+count_grid_rows (void)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
+                                     _cc_overview_page_get_grid (get_overview ()))));
+}
+
+/* The grid is drawn a few rows at a time: held to one row a step here, so that a test can
+ * come in while it fills. Once complete, every cell, the summary and the expiring list say
+ * what the core says, also when a second fill took over from the first or one was
+ * cancelled. */
+static void
+test_incremental (void)
+{
+  CcOverviewPage *overview = get_overview ();
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(CcCheckResult) result = run_core_check (&deployment, 30);
+  g_autofree char *summary = dup_expected_summary (result);
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (deployment);
+
+  g_assert_cmpuint (servers->len, ==, 5);
+  _cc_overview_page_set_fill_max_step (overview, 1);
+
+  /* the site's rows come one at a time; the page runs until the last */
+  select_row (find_row (CC_TYPE_SITE, NULL, 0));
+  cc_test_wait_until (overview_partly_filled, overview, "the grid to fill in part");
+  g_assert_true (cc_overview_page_get_running (overview));
+  g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
+  /* the summary is the whole check's from the first row on */
+  g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_summary (overview)), ==, summary);
+
+  /* another selection meanwhile: its own rows only, complete */
+  select_row (find_row (CC_TYPE_DEPLOYMENT, NULL, 0));
+  g_assert_true (CC_IS_DEPLOYMENT (cc_overview_page_get_scope (overview)));
+  g_assert_cmpuint (count_grid_rows (), ==, 0);
+  cc_test_wait_until (overview_idle, overview, "the check");
+  g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "results");
+  g_assert_cmpuint (count_grid_rows (), ==, servers->len);
+  assert_cells_match (result);
+  g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_summary (overview)), ==, summary);
+  g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_expiring_title (overview)), ==,
+                   "Expiring Within 30 Days");
+
+  /* checked again: the rows are replaced in place; cancelled halfway, a grid of two checks
+   * would mislead: it goes, and the page says it was cancelled */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.check", NULL));
+  cc_test_wait_until (overview_filling, overview, "the grid to fill again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.cancel", NULL));
+  g_assert_false (cc_overview_page_get_running (overview));
+  g_assert_false (_cc_overview_page_get_filling (overview));
+  g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "cancelled");
+  g_assert_cmpuint (count_grid_rows (), ==, 0);
+  /* and nothing comes back later */
+  cc_test_wait_frames (GTK_WIDGET (fixture.window), 5);
+  g_assert_cmpuint (count_grid_rows (), ==, 0);
+  g_assert_cmpstr (_cc_overview_page_get_state (overview), ==, "cancelled");
+
+  /* checked again, to the end */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.check", NULL));
+  cc_test_wait_until (overview_idle, overview, "the check");
+  g_assert_cmpuint (count_grid_rows (), ==, servers->len);
+  assert_cells_match (result);
+  g_assert_cmpstr (gtk_label_get_text (_cc_overview_page_get_summary (overview)), ==, summary);
+
+  /* a check again while the last one's rows are shown: they stay until the new ones
+   * replace them, and the grid ends up the same */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.check", NULL));
+  cc_test_wait_until (overview_filling, overview, "the grid to fill again");
+  g_assert_cmpuint (count_grid_rows (), ==, servers->len);
+  cc_test_wait_until (overview_idle, overview, "the check");
+  g_assert_cmpuint (count_grid_rows (), ==, servers->len);
+  assert_cells_match (result);
+
+  _cc_overview_page_set_fill_max_step (overview, 0);
+}
+
 static void
 test_check_button (void)
 {
@@ -1030,6 +1122,7 @@ main (int   argc,
   g_test_add_func ("/overview/open", test_open);
   g_test_add_func ("/overview/cells", test_cells);
   g_test_add_func ("/overview/expiring", test_expiring);
+  g_test_add_func ("/overview/incremental", test_incremental);
   g_test_add_func ("/overview/check-button", test_check_button);
   g_test_add_func ("/overview/trust-matrix", test_matrix);
   g_test_add_func ("/overview/trust-matrix-file", test_matrix_file);

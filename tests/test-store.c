@@ -472,6 +472,103 @@ test_remove_unknown (Fixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} CountWait;
+
+static void
+counted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CountWait *w = user_data;
+
+  w->ok = cc_stores_count_finish (res, &w->error);
+  w->done = TRUE;
+}
+
+static void
+on_count (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Counting in a thread: the counts are the files on disk, set (and notified) on the calling
+ * thread before the callback; a loaded store counts its entries; nothing is loaded. */
+static void
+test_count_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  CountWait w = { 0, };
+  guint notified = 0;
+
+  add (f->a, CC_STORE_TRUSTED_ROOT, f->root, NULL, FALSE);
+  add (f->a, CC_STORE_INTERMEDIATE, f->issuing, NULL, FALSE);
+  add (f->b, CC_STORE_TRUSTED_ROOT, f->root, NULL, FALSE);
+  g_clear_object (&f->deployment);
+  {
+    g_autoptr(GError) error = NULL;
+    f->deployment = cc_deployment_open (f->dir, NULL, &error);
+    g_assert_no_error (error);
+  }
+  f->a = cc_deployment_find_server (f->deployment, "edge01.contoso.com");
+  f->b = cc_deployment_find_server (f->deployment, "edge02.contoso.com");
+
+  for (int kind = 0; kind < CC_N_STORES; kind++)
+    {
+      g_ptr_array_add (stores, store (f->a, kind));
+      g_ptr_array_add (stores, store (f->b, kind));
+      g_assert_cmpint (cc_store_get_count (store (f->a, kind)), ==, -1);
+    }
+  g_signal_connect (store (f->a, CC_STORE_TRUSTED_ROOT), "notify::count",
+                    G_CALLBACK (on_count), &notified);
+
+  cc_stores_count_async (stores, NULL, counted, &w);
+  /* nothing before the thread is done */
+  g_assert_cmpint (cc_store_get_count (store (f->a, CC_STORE_TRUSTED_ROOT)), ==, -1);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_assert_cmpint (cc_store_get_count (store (f->a, CC_STORE_TRUSTED_ROOT)), ==, 1);
+  g_assert_cmpint (cc_store_get_count (store (f->a, CC_STORE_INTERMEDIATE)), ==, 1);
+  g_assert_cmpint (cc_store_get_count (store (f->a, CC_STORE_PERSONAL)), ==, 0);
+  g_assert_cmpint (cc_store_get_count (store (f->b, CC_STORE_TRUSTED_ROOT)), ==, 1);
+  g_assert_cmpint (cc_store_get_count (store (f->b, CC_STORE_INTERMEDIATE)), ==, 0);
+  for (guint i = 0; i < stores->len; i++)
+    {
+      CcStore *s = g_ptr_array_index (stores, i);
+
+      g_assert_cmpint (cc_store_get_count (s), ==, (int) cc_store_count_on_disk (s));
+      g_assert_false (cc_store_is_loaded (s));
+    }
+
+  /* loaded, a store counts what it holds */
+  add (f->b, CC_STORE_INTERMEDIATE, f->issuing, NULL, FALSE);
+  g_assert_true (cc_store_is_loaded (store (f->b, CC_STORE_INTERMEDIATE)));
+  g_assert_cmpint (cc_store_get_count (store (f->b, CC_STORE_INTERMEDIATE)), ==, 1);
+
+  /* cancelled: an error, and no count changes */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    CountWait c = { 0, };
+
+    add (f->a, CC_STORE_PERSONAL, f->issuing, NULL, FALSE);
+    g_cancellable_cancel (cancellable);
+    cc_stores_count_async (stores, cancellable, counted, &c);
+    while (!c.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (c.ok);
+    g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&c.error);
+    g_assert_cmpint (cc_store_get_count (store (f->b, CC_STORE_TRUSTED_ROOT)), ==, 1);
+    g_assert_cmpuint (notified, ==, 1);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -484,6 +581,7 @@ main (int argc, char *argv[])
   ADD ("/store/same-subject-links", test_same_subject_links);
   ADD ("/store/personal-key", test_personal_key);
   ADD ("/store/async-load", test_async_load);
+  ADD ("/store/count-async", test_count_async);
   ADD ("/store/damaged-files", test_damaged_files);
   ADD ("/store/interrupted-add", test_interrupted_add);
   ADD ("/store/requests", test_requests_store);

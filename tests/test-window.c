@@ -185,6 +185,46 @@ test_open (void)
   cc_test_screenshot (GTK_WIDGET (fixture.window), "select-store");
 }
 
+/* The count label of a store's sidebar row, when the row has a widget. */
+static GtkLabel *
+find_store_count_label (GtkWidget *widget,
+                        CcStore   *store)
+{
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+      g_autoptr(GObject) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+      if (item == G_OBJECT (store))
+        return g_object_get_data (G_OBJECT (widget), "count");
+      return NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_store_count_label (child, store);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkLabel   *label;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shows (gpointer user_data)
+{
+  LabelWait *w = user_data;
+
+  return gtk_widget_get_visible (GTK_WIDGET (w->label))
+         && g_strcmp0 (gtk_label_get_text (w->label), w->text) == 0;
+}
+
 static void
 test_sidebar (void)
 {
@@ -256,6 +296,22 @@ test_sidebar (void)
                       cc_store_kind_get_display_name (CC_STORE_TRUSTED_ROOT));
   assert_shows_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)),
                       cc_role_get_display_name (CC_ROLE_EDGE));
+
+  /* each store's count: its files, counted in a thread, the store not loaded for it */
+  {
+    CcServer *edge = cc_deployment_find_server (cc_window_get_deployment (fixture.window),
+                                                "edge01.contoso.com");
+    CcStore *roots = cc_server_get_store (edge, CC_STORE_TRUSTED_ROOT);
+    g_autofree char *expected = g_strdup_printf ("%u", cc_store_count_on_disk (roots));
+    LabelWait w = { NULL, expected };
+
+    g_assert_cmpuint (cc_store_count_on_disk (roots), >=, 1);
+    w.label = find_store_count_label (GTK_WIDGET (_cc_window_get_sidebar (fixture.window)), roots);
+    g_assert_nonnull (w.label);
+    cc_test_wait_until (label_shows, &w, "the store's count");
+    g_assert_cmpint (cc_store_get_count (roots), ==, (int) cc_store_count_on_disk (roots));
+    g_assert_false (cc_store_is_loaded (roots));
+  }
 }
 
 static void

@@ -2,8 +2,11 @@
  * openssl command as an outside CA and TLS peers would use it: requests signed offline
  * and by the lab CA, answers in every format, .pfx in and out, assign, distribute, check,
  * and finally a real MTLS handshake with what `assigned/` holds. */
+#include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -1066,6 +1069,70 @@ test_failure_midway (Fixture *f, gconstpointer data)
   cc_test_pki_free (pki);
 }
 
+/* ---- the worker threads yield to the caller's main loop ---- */
+
+static int
+thread_nice (void)
+{
+  errno = 0;
+  return getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+}
+
+static gpointer
+report_nice (CcDeployment *worker, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return GINT_TO_POINTER (thread_nice () + 100);   /* never NULL */
+}
+
+typedef struct
+{
+  gboolean done;
+  int nice_value;
+} NiceData;
+
+static void
+nice_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  NiceData *n = user_data;
+  g_autoptr(GError) error = NULL;
+
+  n->nice_value = GPOINTER_TO_INT (cc_deployment_run_finish (CC_DEPLOYMENT (source), res,
+                                                             &error)) - 100;
+  g_assert_no_error (error);
+  n->done = TRUE;
+}
+
+static void
+test_background_priority (Fixture *f, gconstpointer data)
+{
+  int main_nice = thread_nice ();
+  NiceData n = { 0, };
+
+#ifndef __linux__
+  g_test_skip ("a thread's own nice value is Linux's");
+  return;
+#endif
+  cc_deployment_run_read_only_async (f->d, report_nice, NULL, NULL, NULL, NULL, nice_done, &n);
+  while (!n.done)
+    g_main_context_iteration (NULL, TRUE);
+  /* the work ran below the caller, whose own priority is untouched */
+  g_assert_cmpint (n.nice_value, >=, MIN (main_nice + 10, 19));
+  g_assert_cmpint (thread_nice (), ==, main_nice);
+
+  /* a check run on the caller's thread (certctl's, and a few servers checked inline) leaves
+   * it as it was */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) servers = cc_deployment_list_servers (f->d);
+    CcCheckResult *result = cc_check (f->d, servers, 30, 14, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (result);
+    cc_check_result_free (result);
+    g_assert_cmpint (thread_nice (), ==, main_nice);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1086,6 +1153,7 @@ main (int argc, char *argv[])
   ADD ("/workflows/mtls-handshake", test_mtls_handshake);
   ADD ("/workflows/certification-path", test_certification_path);
   ADD ("/workflows/async", test_async);
+  ADD ("/workflows/background-priority", test_background_priority);
   ADD ("/workflows/failure-midway", test_failure_midway);
 #undef ADD
   return g_test_run ();

@@ -284,6 +284,14 @@ server_job_run (gpointer data, gpointer user_data)
     check_server (&job->part, job->server, job->warning_days, job->pending_days);
 }
 
+/* in a pool's thread, below the caller (run inline, the job stays at the caller's priority) */
+static void
+server_job_run_pooled (gpointer data, gpointer user_data)
+{
+  _cc_thread_set_background ();
+  server_job_run (data, user_data);
+}
+
 /* The stores are loaded and only read from here on: the servers are checked on every core
  * (verifying chains is most of the work), and their items kept in the servers' order. */
 static gboolean
@@ -299,7 +307,7 @@ check_servers (CcCheckResult *result,
   GThreadPool *pool = NULL;
 
   if (n_threads > 1)
-    pool = g_thread_pool_new (server_job_run, NULL, n_threads, FALSE, NULL);
+    pool = g_thread_pool_new (server_job_run_pooled, NULL, n_threads, FALSE, NULL);
   for (guint i = 0; i < servers->len; i++)
     {
       jobs[i].server = g_ptr_array_index (servers, i);

@@ -23,6 +23,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ASN1_INTEGER, ASN1_INTEGER_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIGNUM, BN_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GENERAL_NAMES, GENERAL_NAMES_free)
 
+/* how much nicer the core's worker threads are than their creator (_cc_thread_set_background) */
+#define CC_BACKGROUND_NICE 10
+void      _cc_thread_set_background (void);
+
 /* largest file the core reads: anything bigger is refused before parsing */
 #define CC_MAX_FILE_SIZE (16 * 1024 * 1024)
 

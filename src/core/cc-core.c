@@ -1,7 +1,13 @@
 /* cc-core.c: one-time start-up of the core: OpenSSL providers and the text domain. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <glib/gi18n-lib.h>
 #include <openssl/err.h>
@@ -44,6 +50,33 @@ init_once (gpointer data)
   g_type_ensure (CC_TYPE_CERTIFICATE);
   g_type_ensure (CC_TYPE_STORE_ENTRY);
   return NULL;
+}
+
+/* The core's worker threads (a check, stores loaded in parallel, a deployment opened in the
+ * background) run at a lower priority (a nice value 10 higher, at most 19) than the thread
+ * that asked for them: on a machine of
+ * two cores they otherwise take the CPU from the console's main loop for tens of
+ * milliseconds at a time. Once per thread (a GLib pool's threads are reused). Never the
+ * thread that runs the default main context, and nothing elsewhere than Linux, where a
+ * thread has a nice value of its own. */
+void
+_cc_thread_set_background (void)
+{
+#ifdef __linux__
+  static GPrivate lowered;
+  pid_t tid;
+  int nice_value;
+
+  if (g_private_get (&lowered) != NULL || g_main_context_is_owner (g_main_context_default ()))
+    return;
+  g_private_set (&lowered, GINT_TO_POINTER (1));
+
+  tid = (pid_t) syscall (SYS_gettid);
+  errno = 0;
+  nice_value = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (errno == 0 && nice_value < 19)
+    (void) setpriority (PRIO_PROCESS, (id_t) tid, MIN (19, nice_value + CC_BACKGROUND_NICE));
+#endif
 }
 
 void

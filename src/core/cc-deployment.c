@@ -965,7 +965,10 @@ static void
 open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  CcDeployment *self = cc_deployment_open (task_data, cancellable, &error);
+  CcDeployment *self;
+
+  _cc_thread_set_background ();
+  self = cc_deployment_open (task_data, cancellable, &error);
 
   if (self == NULL)
     g_task_return_error (task, error);
@@ -1712,7 +1715,17 @@ run_data_free (RunData *run)
 }
 
 static void
+run_thread_body (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable);
+
+static void
 run_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  _cc_thread_set_background ();
+  run_thread_body (task, source, task_data, cancellable);
+}
+
+static void
+run_thread_body (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   RunData *run = task_data;
   GError *error = NULL;

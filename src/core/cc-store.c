@@ -26,6 +26,7 @@ struct _CcStore
   gboolean loaded;
   guint n_read;       /* the last load: certificate files read, and those the index vouched for */
   guint n_indexed;
+  gint disk_count;    /* counted by cc_stores_count_async, or -1 */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -40,6 +41,7 @@ enum
   PROP_LOADED,
   PROP_N_ITEMS,
   PROP_DISPLAY_NAME,
+  PROP_COUNT,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -109,6 +111,7 @@ cc_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec
     case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
     case PROP_N_ITEMS: g_value_set_uint (value, self->entries->len); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, cc_store_get_display_name (self)); break;
+    case PROP_COUNT: g_value_set_int (value, cc_store_get_count (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -125,6 +128,7 @@ cc_store_class_init (CcStoreClass *klass)
   properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, ro);
+  properties[PROP_COUNT] = g_param_spec_int ("count", NULL, NULL, -1, G_MAXINT, -1, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -132,6 +136,7 @@ static void
 cc_store_init (CcStore *self)
 {
   self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  self->disk_count = -1;
 }
 
 CcStore *
@@ -515,6 +520,8 @@ static void
 many_job_run (gpointer data, gpointer user_data)
 {
   ManyJob *job = data;
+
+  _cc_thread_set_background ();
   job->result = load_folder (job->deployment, job->store->path, job->store->kind, job->cancellable,
                              &job->error);
   /* the thread goes back to GLib's pool, which may end it while the process exits: its
@@ -725,21 +732,20 @@ cc_store_lookup_id (CcStore *self, const char *id)
   return NULL;
 }
 
-guint
-cc_store_count_on_disk (CcStore *self)
+static guint
+count_files (const char  *path,
+             CcStoreKind  kind)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
   guint n = 0;
 
-  g_return_val_if_fail (CC_IS_STORE (self), 0);
-
-  dir = g_dir_open (self->path, 0, NULL);
+  dir = g_dir_open (path, 0, NULL);
   if (dir == NULL)
     return 0;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      if (self->kind == CC_STORE_REQUESTS)
+      if (kind == CC_STORE_REQUESTS)
         {
           if (g_str_has_suffix (name, ".csr") && name[0] != '.')
             n++;
@@ -748,6 +754,124 @@ cc_store_count_on_disk (CcStore *self)
         n++;
     }
   return n;
+}
+
+guint
+cc_store_count_on_disk (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), 0);
+
+  return count_files (self->path, self->kind);
+}
+
+int
+cc_store_get_count (CcStore *self)
+{
+  g_return_val_if_fail (CC_IS_STORE (self), -1);
+
+  if (self->loaded)
+    return (int) self->entries->len;
+  return self->disk_count;
+}
+
+/* Counting many stores in a thread: their folders and kinds are copied first, so that the
+ * thread touches no store. */
+typedef struct
+{
+  GPtrArray   *stores;   /* of CcStore */
+  GStrv        paths;
+  CcStoreKind *kinds;
+  guint       *counts;
+} CountData;
+
+static void
+count_data_free (CountData *data)
+{
+  g_ptr_array_unref (data->stores);
+  g_strfreev (data->paths);
+  g_free (data->kinds);
+  g_free (data->counts);
+  g_free (data);
+}
+
+static void
+count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CountData *data = task_data;
+
+  _cc_thread_set_background ();
+  for (guint i = 0; i < data->stores->len; i++)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      data->counts[i] = count_files (data->paths[i], data->kinds[i]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+count_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  CountData *data = g_task_get_task_data (G_TASK (res));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  for (guint i = 0; i < data->stores->len; i++)
+    {
+      CcStore *store = g_ptr_array_index (data->stores, i);
+
+      store->disk_count = (gint) MIN (data->counts[i], (guint) G_MAXINT);
+      /* a loaded store counts its entries: nothing changes for it */
+      if (!store->loaded)
+        g_object_notify_by_pspec (G_OBJECT (store), properties[PROP_COUNT]);
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+cc_stores_count_async (GPtrArray           *stores,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  CountData *data = g_new0 (CountData, 1);
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (stores != NULL);
+
+  data->stores = g_ptr_array_new_full (stores->len, g_object_unref);
+  data->paths = g_new0 (char *, stores->len + 1);
+  data->kinds = g_new0 (CcStoreKind, stores->len);
+  data->counts = g_new0 (guint, stores->len);
+  for (guint i = 0; i < stores->len; i++)
+    {
+      CcStore *store = g_ptr_array_index (stores, i);
+
+      g_ptr_array_add (data->stores, g_object_ref (store));
+      data->paths[i] = g_strdup (store->path);
+      data->kinds[i] = store->kind;
+    }
+
+  outer = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cc_stores_count_async);
+  inner = g_task_new (NULL, cancellable, count_done, outer);
+  g_task_set_task_data (inner, data, (GDestroyNotify) count_data_free);
+  g_task_run_in_thread (inner, count_thread);
+}
+
+gboolean
+cc_stores_count_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static int

@@ -54,6 +54,17 @@ CcStoreEntry *cc_store_lookup_id        (CcStore              *self,
                                          const char           *id);
 /* Number of certificates on disk, without loading (counts <sha256>.pem files). */
 guint        cc_store_count_on_disk     (CcStore              *self);
+/* What the store holds, with no disk: its entries once loaded, else what the last
+ * cc_stores_count_async counted, else -1. Property "count" (notifies when counted). */
+int          cc_store_get_count         (CcStore              *self);
+/* Counts many stores' files (as cc_store_count_on_disk) in a thread; the counts are set,
+ * and "count" notified, on the calling thread before callback. */
+void         cc_stores_count_async      (GPtrArray            *stores,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean     cc_stores_count_finish     (GAsyncResult         *result,
+                                         GError              **error);
 
 /* Adds (or replaces the metadata of) a certificate, atomically: key (0600) and metadata
  * first, the certificate last, so a kill leaves it wholly there or wholly absent.

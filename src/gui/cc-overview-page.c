@@ -116,6 +116,9 @@ cc_overview_row_init (CcOverviewRow *self)
 
 /* ---- the page ---- */
 
+typedef struct _CcOverviewFill CcOverviewFill;
+static void stop_fill (CcOverviewPage *self);
+
 struct _CcOverviewPage
 {
   GtkWidget        parent_instance;
@@ -150,8 +153,11 @@ struct _CcOverviewPage
   guint            column_set;
   guint            assigned_set;
 
-  /* the check in flight, or NULL */
+  /* the check in flight, or NULL; then its result drawn, a little at a time */
   GCancellable    *cancellable;
+  CcOverviewFill  *fill;
+  /* tests: at most this many rows built or spliced a step (0: no limit) */
+  guint            fill_max_step;
   guint            settings_timeout;
   gboolean         has_results;
 };
@@ -973,7 +979,10 @@ set_running (CcOverviewPage *self,
   gboolean was_running = self->cancellable != NULL;
 
   if (self->cancellable != NULL && self->cancellable != cancellable)
-    g_cancellable_cancel (self->cancellable);
+    {
+      g_cancellable_cancel (self->cancellable);
+      stop_fill (self);
+    }
   g_set_object (&self->cancellable, cancellable);
 
   gtk_spinner_set_spinning (self->rerun_spinner, cancellable != NULL);
@@ -1022,100 +1031,195 @@ expiring_compare (gconstpointer a,
   return cmp != 0 ? cmp : ca->iface - cb->iface;
 }
 
-static void
-show_result (CcOverviewPage *self,
-             CcCheckResult  *result,
-             guint           warning_days)
+/* The result, drawn a little at a time. A list view makes the widgets of up to 200 rows at
+ * once, seven cells each, and lays them out in the next frame: a thousand servers spliced in
+ * one go froze the window for over a second. The fill first builds the rows off the widgets
+ * (FILL_BUDGET_US at a time, in idle callbacks), then splices them into the grid a few at a
+ * time, one step per frame so that each frame lays out only what the step added, rows
+ * without widgets (past the list's window) in growing chunks. It belongs to the check: the
+ * page is "running" until it is done, and cancelling the check stops it. */
+
+#define FILL_BUDGET_US 4000
+#define FILL_MAX_CHUNK 256
+#define FILL_PAINT_TIMEOUT_MS 100
+
+typedef struct
 {
-  g_autoptr(GPtrArray) servers = dup_scope_servers (self);
-  g_autoptr(GHashTable) by_fqdn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) expiring = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) soon = g_date_time_add_days (now, (int) warning_days);
+  GListStore *store;
+  GPtrArray  *items;      /* what the store ends up holding */
+  guint       next;       /* the next of items to splice */
+  guint       n_old;      /* the store's previous items, replaced in place */
+  guint       n_removed;  /* of those, removed so far */
+} SpliceJob;
+
+struct _CcOverviewFill
+{
+  CcOverviewPage *self;          /* borrowed: the page owns the fill */
+  GCancellable   *cancellable;   /* the check's */
+  CcCheckResult  *result;        /* until the rows are built */
+  guint           warning_days;
+  GPtrArray      *servers;       /* of CcServer */
+  GHashTable     *by_fqdn;       /* lower-case FQDN → CcOverviewRow, borrowed */
+  GDateTime      *soon;
+  guint           column_set;
+  guint           assigned_set;
+  guint           next_server;
+  guint           next_item;
+  gboolean        built;
+  gboolean        splicing;      /* the grid's rows are being replaced */
+  SpliceJob       jobs[2];       /* the grid's rows, then the expiring list */
+  guint           job;
+  guint           chunk;
+  guint           idle_id;
+  GdkFrameClock  *clock;         /* waiting for the frame that lays out the last step */
+  gulong          paint_handler;
+};
+
+static void
+free_result_in_thread (CcCheckResult *result);
+
+static void
+fill_free (CcOverviewFill *fill)
+{
+  g_clear_handle_id (&fill->idle_id, g_source_remove);
+  if (fill->clock != NULL)
+    {
+      g_signal_handler_disconnect (fill->clock, fill->paint_handler);
+      g_clear_object (&fill->clock);
+    }
+  g_clear_object (&fill->cancellable);
+  free_result_in_thread (g_steal_pointer (&fill->result));
+  g_clear_pointer (&fill->servers, g_ptr_array_unref);
+  g_clear_pointer (&fill->by_fqdn, g_hash_table_unref);
+  g_clear_pointer (&fill->soon, g_date_time_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (fill->jobs); i++)
+    g_clear_pointer (&fill->jobs[i].items, g_ptr_array_unref);
+  g_free (fill);
+}
+
+/* Stops the fill in flight, if any. Rows it had begun to replace are a mix of two checks:
+ * they go, and the page has no results to show. */
+static void
+stop_fill (CcOverviewPage *self)
+{
+  CcOverviewFill *fill = g_steal_pointer (&self->fill);
+
+  if (fill == NULL)
+    return;
+  if (fill->splicing)
+    {
+      self->has_results = FALSE;
+      g_list_store_remove_all (self->rows);
+      g_list_store_remove_all (self->expiring);
+    }
+  fill_free (fill);
+}
+
+static void
+fill_build_row (CcOverviewFill *fill,
+                CcServer       *server)
+{
+  CcOverviewRow *row = g_object_new (CC_TYPE_OVERVIEW_ROW, NULL);
+  g_autoptr(GArray) interfaces = cc_server_dup_interfaces (server);
+
+  row->fqdn = g_strdup (cc_server_get_fqdn (server));
+  row->role = cc_server_get_role (server);
+  row->cells[0] = cc_overview_cell_new (row->fqdn, -1);
+  for (guint j = 0; j < interfaces->len; j++)
+    {
+      CcInterface iface = g_array_index (interfaces, CcInterface, j);
+
+      row->cells[iface + 1] = cc_overview_cell_new (row->fqdn, iface);
+      fill->column_set |= 1u << (iface + 1);
+    }
+  g_hash_table_insert (fill->by_fqdn, g_ascii_strdown (row->fqdn, -1), row);
+  g_ptr_array_add (fill->jobs[0].items, row);
+}
+
+/* the items refer to the check's own copy of the deployment: matched by FQDN */
+static void
+fill_add_item (CcOverviewFill *fill,
+               CcCheckItem    *item)
+{
+  g_autofree char *key = g_ascii_strdown (cc_server_get_fqdn (item->server), -1);
+  CcOverviewRow *row = g_hash_table_lookup (fill->by_fqdn, key);
+  int iface = (int) item->iface;   /* -1 for server-wide findings */
+  CcOverviewCell *cell;
+  guint index;
+
+  if (row == NULL || iface < -1 || iface >= CC_N_INTERFACES)
+    return;
+  index = (guint) (iface + 1);
+  if (row->cells[index] == NULL)
+    {
+      row->cells[index] = cc_overview_cell_new (row->fqdn, iface);
+      fill->column_set |= 1u << index;
+    }
+  cell = row->cells[index];
+
+  /* one item per interface; more than one server-wide item would be merged */
+  cell->status = cell->has_item ? MAX (cell->status, item->status) : item->status;
+  cell->has_item = TRUE;
+  if (iface >= 0)
+    fill->assigned_set |= 1u << index;
+  for (guint j = 0; j < item->reasons->len; j++)
+    g_ptr_array_add (cell->reasons, g_strdup (g_ptr_array_index (item->reasons, j)));
+  row->worst = row->has_item ? MAX (row->worst, item->status) : item->status;
+  row->has_item = TRUE;
+
+  if (item->thumbprint != NULL && cell->thumbprint == NULL)
+    {
+      /* the check loaded the copy's stores: no disk here */
+      CcStore *personal = cc_server_get_store (item->server, CC_STORE_PERSONAL);
+      CcStoreEntry *entry = cc_store_is_loaded (personal)
+                            ? cc_store_lookup_id (personal, item->thumbprint) : NULL;
+      CcCertificate *certificate = entry != NULL ? cc_store_entry_get_certificate (entry)
+                                                 : NULL;
+
+      cell->thumbprint = g_strdup (item->thumbprint);
+      if (certificate != NULL)
+        {
+          const char *friendly = cc_store_entry_get_friendly_name (entry);
+
+          cell->certificate_name = g_strdup (friendly[0] != '\0'
+                                             ? friendly
+                                             : cc_certificate_get_issued_to (certificate));
+          cell->not_after = g_date_time_ref (cc_certificate_get_not_after (certificate));
+          if (g_date_time_compare (cell->not_after, fill->soon) <= 0)
+            g_ptr_array_add (fill->jobs[1].items, g_object_ref (cell));
+        }
+    }
+}
+
+static int
+row_ptr_compare (gconstpointer a,
+                 gconstpointer b)
+{
+  return host_compare (*(CcOverviewRow **) a, *(CcOverviewRow **) b, NULL);
+}
+
+static int
+expiring_ptr_compare (gconstpointer a,
+                      gconstpointer b)
+{
+  return expiring_compare (*(CcOverviewCell **) a, *(CcOverviewCell **) b, NULL);
+}
+
+/* Once the rows are built: the columns, the summary line and the expiring list's heading,
+ * all correct from the moment the grid shows. */
+static void
+fill_show_header (CcOverviewFill *fill)
+{
+  CcOverviewPage *self = fill->self;
+  GPtrArray *rows = fill->jobs[0].items;
+  GPtrArray *expiring = fill->jobs[1].items;
   g_autoptr(GDateTime) local_now = g_date_time_new_now_local ();
   g_autofree char *summary = NULL;
   g_autofree char *checked = NULL;
   g_autofree char *clock_text = NULL;
   g_autofree char *expiring_title = NULL;
-  guint column_set = 1;   /* the server-wide column is always there */
-  guint assigned_set = 0;
   guint n_ok = 0, n_warning = 0, n_error = 0;
   CcStatus worst = CC_STATUS_OK;
-
-  for (guint i = 0; i < servers->len; i++)
-    {
-      CcServer *server = g_ptr_array_index (servers, i);
-      CcOverviewRow *row = g_object_new (CC_TYPE_OVERVIEW_ROW, NULL);
-      g_autoptr(GArray) interfaces = cc_server_dup_interfaces (server);
-
-      row->fqdn = g_strdup (cc_server_get_fqdn (server));
-      row->role = cc_server_get_role (server);
-      row->cells[0] = cc_overview_cell_new (row->fqdn, -1);
-      for (guint j = 0; j < interfaces->len; j++)
-        {
-          CcInterface iface = g_array_index (interfaces, CcInterface, j);
-
-          row->cells[iface + 1] = cc_overview_cell_new (row->fqdn, iface);
-          column_set |= 1u << (iface + 1);
-        }
-      g_hash_table_insert (by_fqdn, g_ascii_strdown (row->fqdn, -1), row);
-      g_ptr_array_add (rows, row);
-    }
-
-  /* the items refer to the check's own copy of the deployment: matched by FQDN */
-  for (guint i = 0; i < result->items->len; i++)
-    {
-      CcCheckItem *item = g_ptr_array_index (result->items, i);
-      g_autofree char *key = g_ascii_strdown (cc_server_get_fqdn (item->server), -1);
-      CcOverviewRow *row = g_hash_table_lookup (by_fqdn, key);
-      int iface = (int) item->iface;   /* -1 for server-wide findings */
-      CcOverviewCell *cell;
-      guint index;
-
-      if (row == NULL || iface < -1 || iface >= CC_N_INTERFACES)
-        continue;
-      index = (guint) (iface + 1);
-      if (row->cells[index] == NULL)
-        {
-          row->cells[index] = cc_overview_cell_new (row->fqdn, iface);
-          column_set |= 1u << index;
-        }
-      cell = row->cells[index];
-
-      /* one item per interface; more than one server-wide item would be merged */
-      cell->status = cell->has_item ? MAX (cell->status, item->status) : item->status;
-      cell->has_item = TRUE;
-      if (iface >= 0)
-        assigned_set |= 1u << index;
-      for (guint j = 0; j < item->reasons->len; j++)
-        g_ptr_array_add (cell->reasons, g_strdup (g_ptr_array_index (item->reasons, j)));
-      row->worst = row->has_item ? MAX (row->worst, item->status) : item->status;
-      row->has_item = TRUE;
-
-      if (item->thumbprint != NULL && cell->thumbprint == NULL)
-        {
-          /* the check loaded the copy's stores: no disk here */
-          CcStore *personal = cc_server_get_store (item->server, CC_STORE_PERSONAL);
-          CcStoreEntry *entry = cc_store_is_loaded (personal)
-                                ? cc_store_lookup_id (personal, item->thumbprint) : NULL;
-          CcCertificate *certificate = entry != NULL ? cc_store_entry_get_certificate (entry)
-                                                     : NULL;
-
-          cell->thumbprint = g_strdup (item->thumbprint);
-          if (certificate != NULL)
-            {
-              const char *friendly = cc_store_entry_get_friendly_name (entry);
-
-              cell->certificate_name = g_strdup (friendly[0] != '\0'
-                                                 ? friendly
-                                                 : cc_certificate_get_issued_to (certificate));
-              cell->not_after = g_date_time_ref (cc_certificate_get_not_after (certificate));
-              if (g_date_time_compare (cell->not_after, soon) <= 0)
-                g_ptr_array_add (expiring, g_object_ref (cell));
-            }
-        }
-    }
 
   for (guint i = 0; i < rows->len; i++)
     {
@@ -1131,14 +1235,21 @@ show_result (CcOverviewPage *self,
         worst = MAX (worst, row->worst);
     }
 
-  update_columns (self, column_set, assigned_set);
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       rows->pdata, rows->len);
+  /* in the grid's first order, so that each step appends */
+  g_ptr_array_sort (rows, row_ptr_compare);
+  g_ptr_array_sort (expiring, expiring_ptr_compare);
 
-  g_list_store_splice (self->expiring, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->expiring)),
-                       expiring->pdata, expiring->len);
-  g_list_store_sort (self->expiring, expiring_compare, NULL);
+  /* other columns: the old rows would be bound again to each: they go first */
+  if (fill->column_set != self->column_set || fill->assigned_set != self->assigned_set
+      || self->columns->len == 0)
+    g_list_store_remove_all (self->rows);
+  update_columns (self, fill->column_set, fill->assigned_set);
+
+  fill->jobs[0].store = self->rows;
+  fill->jobs[0].n_old = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  fill->jobs[1].store = self->expiring;
+  fill->jobs[1].n_old = g_list_model_get_n_items (G_LIST_MODEL (self->expiring));
+  fill->splicing = TRUE;
 
   summary = dup_summary (n_ok, n_warning, n_error);
   gtk_label_set_text (self->summary_label, summary);
@@ -1154,8 +1265,8 @@ show_result (CcOverviewPage *self,
   /* Translators: the heading of the list of certificates that expire soon */
   expiring_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                  "Expiring Within %u Day",
-                                                 "Expiring Within %u Days", warning_days),
-                                    warning_days);
+                                                 "Expiring Within %u Days", fill->warning_days),
+                                    fill->warning_days);
   gtk_label_set_text (self->expiring_title, expiring_title);
   if (expiring->len > 0)
     gtk_stack_set_visible_child_name (self->expiring_stack, "list");
@@ -1165,8 +1276,8 @@ show_result (CcOverviewPage *self,
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "No assigned certificate expires within %u day.",
                                       "No assigned certificate expires within %u days.",
-                                      warning_days),
-                         warning_days);
+                                      fill->warning_days),
+                         fill->warning_days);
 
       gtk_label_set_text (self->expiring_none_label, none);
       gtk_stack_set_visible_child_name (self->expiring_stack, "none");
@@ -1174,6 +1285,169 @@ show_result (CcOverviewPage *self,
 
   self->has_results = TRUE;
   gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+/* One splice of a job: up to chunk items in place of as many old ones; then the old ones
+ * left over. FALSE when the job is done. */
+static gboolean
+splice_step (SpliceJob *job,
+             guint      chunk)
+{
+  guint n_add = MIN (chunk, job->items->len - job->next);
+  guint n_remove = MIN (chunk, job->n_old - job->n_removed);
+
+  if (n_add == 0 && n_remove == 0)
+    return FALSE;
+  g_list_store_splice (job->store, job->next, n_remove,
+                       job->items->pdata + job->next, n_add);
+  job->next += n_add;
+  job->n_removed += n_remove;
+  return TRUE;
+}
+
+static gboolean fill_step_cb (gpointer user_data);
+
+/* the frame painted (or, the page hidden meanwhile, a while passed): the next step */
+static void
+fill_resume (CcOverviewFill *fill)
+{
+  g_clear_handle_id (&fill->idle_id, g_source_remove);
+  if (fill->clock != NULL)
+    {
+      g_signal_handler_disconnect (fill->clock, fill->paint_handler);
+      fill->paint_handler = 0;
+      g_clear_object (&fill->clock);
+    }
+  fill->idle_id = g_idle_add (fill_step_cb, fill);
+}
+
+static void
+fill_after_paint_cb (GdkFrameClock  *clock,
+                     CcOverviewFill *fill)
+{
+  fill_resume (fill);
+}
+
+static gboolean
+fill_paint_timeout_cb (gpointer user_data)
+{
+  CcOverviewFill *fill = user_data;
+
+  fill->idle_id = 0;
+  fill_resume (fill);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fill_done (CcOverviewFill *fill)
+{
+  CcOverviewPage *self = fill->self;
+
+  self->fill = NULL;
+  fill_free (fill);
+  set_running (self, NULL);
+}
+
+static gboolean
+fill_step_cb (gpointer user_data)
+{
+  CcOverviewFill *fill = user_data;
+  gint64 deadline = g_get_monotonic_time () + FILL_BUDGET_US;
+  guint max_step = fill->self->fill_max_step;
+  guint n_done = 0;
+
+  fill->idle_id = 0;
+
+  if (!fill->built)
+    {
+      while (g_get_monotonic_time () < deadline && (max_step == 0 || n_done++ < max_step))
+        {
+          if (fill->next_server < fill->servers->len)
+            fill_build_row (fill, g_ptr_array_index (fill->servers, fill->next_server++));
+          else if (fill->next_item < fill->result->items->len)
+            fill_add_item (fill, g_ptr_array_index (fill->result->items, fill->next_item++));
+          else
+            {
+              fill->built = TRUE;
+              free_result_in_thread (g_steal_pointer (&fill->result));
+              break;
+            }
+        }
+      if (fill->built)
+        fill_show_header (fill);
+    }
+  else
+    {
+      while (fill->job < G_N_ELEMENTS (fill->jobs) && g_get_monotonic_time () < deadline)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          gint64 spent;
+
+          if (max_step > 0)
+            fill->chunk = MIN (fill->chunk, max_step);
+          if (max_step > 0 && n_done++ == 1)
+            break;
+          if (!splice_step (&fill->jobs[fill->job], fill->chunk))
+            {
+              fill->job++;
+              fill->chunk = 1;
+              continue;
+            }
+          /* rows past the list's window cost no widgets: take more at a time */
+          spent = g_get_monotonic_time () - t0;
+          if (spent < FILL_BUDGET_US / 8)
+            fill->chunk = MIN (fill->chunk * 2, FILL_MAX_CHUNK);
+          else if (spent > FILL_BUDGET_US / 2)
+            fill->chunk = MAX (fill->chunk / 2, 1);
+        }
+      if (fill->job == G_N_ELEMENTS (fill->jobs))
+        {
+          fill_done (fill);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  /* what this step added is laid out in the next frame: the next step waits for it */
+  if (fill->built && gtk_widget_get_mapped (GTK_WIDGET (fill->self)))
+    {
+      fill->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (fill->self)));
+      fill->paint_handler = g_signal_connect (fill->clock, "after-paint",
+                                              G_CALLBACK (fill_after_paint_cb), fill);
+      fill->idle_id = g_timeout_add (FILL_PAINT_TIMEOUT_MS, fill_paint_timeout_cb, fill);
+      gtk_widget_queue_draw (GTK_WIDGET (fill->self));
+    }
+  else
+    fill->idle_id = g_idle_add (fill_step_cb, fill);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_fill (CcOverviewPage *self,
+            GCancellable   *cancellable,
+            CcCheckResult  *result,
+            guint           warning_days)
+{
+  CcOverviewFill *fill = g_new0 (CcOverviewFill, 1);
+  g_autoptr(GPtrArray) servers = dup_scope_servers (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  stop_fill (self);
+
+  fill->self = self;
+  fill->cancellable = g_object_ref (cancellable);
+  fill->result = result;
+  fill->warning_days = warning_days;
+  fill->servers = g_ptr_array_new_full (servers->len, g_object_unref);
+  for (guint i = 0; i < servers->len; i++)
+    g_ptr_array_add (fill->servers, g_object_ref (g_ptr_array_index (servers, i)));
+  fill->by_fqdn = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fill->soon = g_date_time_add_days (now, (int) warning_days);
+  fill->column_set = 1;   /* the server-wide column is always there */
+  fill->jobs[0].items = g_ptr_array_new_full (servers->len, g_object_unref);
+  fill->jobs[1].items = g_ptr_array_new_with_free_func (g_object_unref);
+  fill->chunk = 1;
+  self->fill = fill;
+  fill->idle_id = g_idle_add (fill_step_cb, fill);
 }
 
 /* Running the check. */
@@ -1231,10 +1505,9 @@ check_done_cb (GObject      *source,
   if (data->cancellable != self->cancellable)
     return;
 
-  set_running (self, NULL);
-
   if (result == NULL)
     {
+      set_running (self, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           if (!self->has_results)
@@ -1248,7 +1521,7 @@ check_done_cb (GObject      *source,
       return;
     }
 
-  show_result (self, result, data->warning_days);
+  start_fill (self, data->cancellable, g_steal_pointer (&result), data->warning_days);
 }
 
 static void
@@ -1374,6 +1647,7 @@ cc_overview_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_fill (self);
   g_clear_handle_id (&self->settings_timeout, g_source_remove);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -1659,4 +1933,21 @@ _cc_overview_page_get_expiring_title (CcOverviewPage *self)
   g_return_val_if_fail (CC_IS_OVERVIEW_PAGE (self), NULL);
 
   return self->expiring_title;
+}
+
+void
+_cc_overview_page_set_fill_max_step (CcOverviewPage *self,
+                                     guint           max_step)
+{
+  g_return_if_fail (CC_IS_OVERVIEW_PAGE (self));
+
+  self->fill_max_step = max_step;
+}
+
+gboolean
+_cc_overview_page_get_filling (CcOverviewPage *self)
+{
+  g_return_val_if_fail (CC_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return self->fill != NULL && self->fill->splicing;
 }

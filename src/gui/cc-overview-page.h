@@ -40,5 +40,10 @@ GtkColumnView *_cc_overview_page_get_expiring (CcOverviewPage *self);
 GtkLabel      *_cc_overview_page_get_expiring_title (CcOverviewPage *self);
 /* what a cell's tooltip says (its status, then every reason, one a line) */
 char          *_cc_overview_page_dup_cell_tooltip (GtkWidget *cell);
+/* tests: the result is drawn a few rows a step (0: as many as a few milliseconds allow);
+ * TRUE while rows are being spliced into the grid */
+void           _cc_overview_page_set_fill_max_step (CcOverviewPage *self,
+                                                    guint           max_step);
+gboolean       _cc_overview_page_get_filling       (CcOverviewPage *self);
 
 G_END_DECLS

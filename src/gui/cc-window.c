@@ -755,8 +755,7 @@ sidebar_update_count (GtkListItem *list_item)
   GtkLabel *count = g_object_get_data (G_OBJECT (expander), "count");
   g_autoptr(GObject) item = NULL;
   g_autofree char *text = NULL;
-  CcStore *store;
-  guint n;
+  int n;
 
   if (row == NULL)
     return;
@@ -764,14 +763,13 @@ sidebar_update_count (GtkListItem *list_item)
   if (!CC_IS_STORE (item))
     return;
 
-  store = CC_STORE (item);
-  /* counting the files on disk is cheap; the store need not be parsed */
-  if (cc_store_is_loaded (store))
-    n = g_list_model_get_n_items (G_LIST_MODEL (store));
-  else
-    n = cc_store_count_on_disk (store);
-
-  text = g_strdup_printf ("%u", n);
+  /* its entries once loaded, else its files as counted in a thread when the deployment
+   * opened: nothing until then (the main loop reads no folder) */
+  n = cc_store_get_count (CC_STORE (item));
+  gtk_widget_set_visible (GTK_WIDGET (count), n >= 0);
+  if (n < 0)
+    return;
+  text = g_strdup_printf ("%d", n);
   gtk_label_set_text (count, text);
 }
 
@@ -903,6 +901,9 @@ sidebar_bind_cb (GtkSignalListItemFactory *factory,
       icon_name = store_icon_name (cc_store_get_kind (store));
       title_text = cc_store_get_display_name (store);
       g_signal_connect_object (store, "notify::n-items",
+                               G_CALLBACK (sidebar_update_count), list_item,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "notify::count",
                                G_CALLBACK (sidebar_update_count), list_item,
                                G_CONNECT_SWAPPED);
       sidebar_update_count (list_item);
@@ -1058,6 +1059,32 @@ update_recent_menu (CcWindow *self)
 }
 
 static void
+stores_counted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* the counts are set and shown by now; a cancelled count leaves them blank */
+  if (!cc_stores_count_finish (result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Counting the stores failed: %s", error->message);
+}
+
+/* The sidebar's store counts, read in a thread once the deployment shows. */
+static void
+count_stores (CcWindow *self)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (self->deployment);
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+
+  for (guint i = 0; i < servers->len; i++)
+    for (int kind = 0; kind < CC_N_STORES; kind++)
+      g_ptr_array_add (stores, cc_server_get_store (g_ptr_array_index (servers, i), kind));
+  cc_stores_count_async (stores, self->cancellable, stores_counted_cb, NULL);
+}
+
+static void
 show_deployment (CcWindow     *self,
                  CcDeployment *deployment)
 {
@@ -1065,6 +1092,7 @@ show_deployment (CcWindow     *self,
   self->tree_model = gtk_tree_list_model_new (dup_sidebar_root (self->deployment),
                                               FALSE, TRUE, create_child_model, NULL, NULL);
   gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
+  count_stores (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
   cc_overview_page_set_deployment (self->overview_page, self->deployment);

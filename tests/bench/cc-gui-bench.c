@@ -76,6 +76,7 @@ typedef struct
   double last_timer;
   double last_tick;
   double max_gap;
+  double max_gap_end;   /* when the longest gap ended */
   guint  timer_id;
   guint  tick_id;
 } Monitor;
@@ -87,7 +88,10 @@ monitor_timer_cb (gpointer user_data)
   double t = now ();
 
   if (m->last_timer > 0 && t - m->last_timer > m->max_gap)
-    m->max_gap = t - m->last_timer;
+    {
+      m->max_gap = t - m->last_timer;
+      m->max_gap_end = t;
+    }
   m->last_timer = t;
   return G_SOURCE_CONTINUE;
 }
@@ -101,7 +105,10 @@ monitor_tick_cb (GtkWidget     *widget,
   double t = now ();
 
   if (m->last_tick > 0 && t - m->last_tick > m->max_gap)
-    m->max_gap = t - m->last_tick;
+    {
+      m->max_gap = t - m->last_tick;
+      m->max_gap_end = t;
+    }
   m->last_tick = t;
   return G_SOURCE_CONTINUE;
 }
@@ -120,6 +127,7 @@ monitor_reset (Monitor *m)
 {
   m->last_timer = m->last_tick = 0;
   m->max_gap = 0;
+  m->max_gap_end = 0;
 }
 
 static void
@@ -335,11 +343,13 @@ main (int   argc,
       g_array_append_val (overview, (double) { t_overview - t_select });
       g_array_append_val (overview_stall, monitor.max_gap);
 
+      /* where the longest stall began, from the selection: what a profile should look at */
       g_print ("run %d: tree drawn %.3f s (longest stall %.0f ms); idle %.0f ms; overview "
-               "filled %.2f s (longest stall %.0f ms)\n", run + 1, t_tree - t0,
-               g_array_index (open_stall, double, open_stall->len - 1) * 1000,
+               "filled %.2f s (longest stall %.0f ms, %.2f s after the selection)\n", run + 1,
+               t_tree - t0, g_array_index (open_stall, double, open_stall->len - 1) * 1000,
                g_array_index (idle_stall, double, idle_stall->len - 1) * 1000,
-               t_overview - t_select, monitor.max_gap * 1000);
+               t_overview - t_select, monitor.max_gap * 1000,
+               monitor.max_gap_end - monitor.max_gap - t_select);
 
       monitor_stop (&monitor, GTK_WIDGET (window));
       gtk_window_destroy (GTK_WINDOW (window));
