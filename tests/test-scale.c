@@ -519,8 +519,43 @@ test_summary (Fixture *f, gconstpointer data)
       g_assert_null (_cc_certificate_new_from_summary (summary, "0000000000000000000000000000000000000000000000000000000000000000"));
       cut = g_bytes_new_from_bytes (summary, 0, g_bytes_get_size (summary) / 2);
       g_assert_null (_cc_certificate_new_from_summary (cut, cc_certificate_get_thumbprint (parsed)));
+      /* a byte of the DER changed (the summary is not checked for normal form any more:
+       * its DER's digest must still refuse it) */
+      {
+        gsize len = g_bytes_get_size (summary);
+        g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (summary, NULL), len);
+        g_autoptr(GBytes) flipped = NULL;
+        bad[len / 4] ^= 0x01;
+        flipped = g_bytes_new (bad, len);
+        g_assert_null (_cc_certificate_new_from_summary (flipped, cc_certificate_get_thumbprint (parsed)));
+      }
     }
   cc_test_pki_free (pki);
+}
+
+/* store rows sort by _cc_natural_key: the same order as cc_natural_compare, every pair */
+static void
+test_natural_key (Fixture *f, gconstpointer data)
+{
+  const char *names[] = { "", "a", "A", "b", "ab", "aB", "a1", "a01", "a001", "a2", "a10", "a9",
+                          "a10b", "a10a", "a010a", "1", "01", "0", "00", "10", "9", "9a", "a b",
+                          "a-b", "a_b", "a.b", "Z", "z", "zz", "Generated Root 007",
+                          "Generated Root 7", "Generated Root 10", "generated root 099",
+                          "edge2.site1.example.com", "edge10.site1.example.com",
+                          "\xc3\xa9t\xc3\xa9", "\xc3\xa9", "e", "~", "12345678901234567890",
+                          "12345678901234567891", "a 1 b 2", "a 1 b 10", "@", "[", "`", "{" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+      {
+        gsize li, lj;
+        g_autofree guint8 *ki = _cc_natural_key (names[i], &li);
+        g_autofree guint8 *kj = _cc_natural_key (names[j], &lj);
+        int want = cc_natural_compare (names[i], names[j]);
+        int got = _cc_natural_key_compare (ki, li, kj, lj);
+        if ((want > 0) - (want < 0) != got)
+          g_error ("“%s” vs “%s”: cc_natural_compare %d, key %d", names[i], names[j], want, got);
+      }
 }
 
 int
@@ -531,6 +566,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) g_test_add ("/scale/" path, Fixture, NULL, setup, func, teardown)
   ADD ("summary", test_summary);
+  ADD ("natural-key", test_natural_key);
   ADD ("generated-reopen", test_generated_reopen);
   ADD ("stale-entry", test_stale_entry);
   ADD ("corrupt-index", test_corrupt_index);

@@ -34,6 +34,8 @@ struct _CcCertificate
   int path_length;
   gboolean self_signed;
   gulong subject_hash;
+  guint8 *issued_to_key;   /* _cc_natural_key of issued_to */
+  gsize issued_to_key_len;
 };
 
 G_DEFINE_FINAL_TYPE (CcCertificate, cc_certificate, G_TYPE_OBJECT)
@@ -64,6 +66,7 @@ cc_certificate_finalize (GObject *object)
   g_free (self->subject);
   g_free (self->issuer);
   g_free (self->issued_to);
+  g_free (self->issued_to_key);
   g_free (self->issued_by);
   g_free (self->serial);
   g_clear_pointer (&self->not_before, g_date_time_unref);
@@ -319,6 +322,7 @@ certificate_new_take (X509 *x509, GBytes *der)
   self->eku = read_eku (x509);
   if (self->issued_to == NULL)
     self->issued_to = g_strdup (self->sans[0] ? self->sans[0] : self->subject);
+  self->issued_to_key = _cc_natural_key (self->issued_to, &self->issued_to_key_len);
   if (self->issued_by == NULL)
     self->issued_by = g_strdup (self->issuer);
 
@@ -492,10 +496,10 @@ _cc_certificate_new_from_summary (GBytes *summary, const char *thumbprint)
   guint64 subject_hash;
   gsize len;
 
-  /* the index is checked as a whole; this checks that the summary is one of ours and is
-   * the certificate the file name says */
-  if (!g_variant_is_normal_form (v))
-    return NULL;
+  /* the index is checked as a whole (its SHA-256 trailer); this checks that the summary
+   * holds the certificate the file name says. No g_variant_is_normal_form: it cost as much
+   * as reading the fields, and GVariant reads any bytes safely (a field of a damaged one
+   * reads as empty, and the DER's digest then fails) */
   der_v = g_variant_get_child_value (v, 0);
   der = g_variant_get_fixed_array (der_v, &len, 1);
   sha256 = _cc_sha256_hex (der, len);
@@ -524,7 +528,15 @@ _cc_certificate_new_from_summary (GBytes *summary, const char *thumbprint)
   self->not_before = unix_to_time (not_before);
   self->not_after = unix_to_time (not_after);
   self->subject_hash = (gulong) subject_hash;
+  self->issued_to_key = _cc_natural_key (self->issued_to, &self->issued_to_key_len);
   return self;
+}
+
+int
+_cc_certificate_compare_issued_to (CcCertificate *a, CcCertificate *b)
+{
+  return _cc_natural_key_compare (a->issued_to_key, a->issued_to_key_len, b->issued_to_key,
+                                  b->issued_to_key_len);
 }
 
 GBytes *

@@ -133,6 +133,8 @@ char      *_cc_sha256_hex         (const void   *data,
 
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
+/* cc_natural_compare of the two certificates' issued-to names, made once per certificate */
+int       _cc_certificate_compare_issued_to (CcCertificate *a, CcCertificate *b);
 /* shares x509 (a reference), which nobody may change afterwards */
 CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
 /* everything a certificate shows, with its DER, as bytes to keep in a store's index; and a
@@ -213,6 +215,15 @@ CcStore  *_cc_undo_get_store      (CcUndo       *undo,
 const char *_cc_undo_get_id       (CcUndo       *undo,
                                    guint         i);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcUndo, _cc_undo_free)
+
+/* cc-deployment.c: a key whose memcmp order is cc_natural_compare's (g_free it), and
+ * the comparison of two such keys */
+guint8   *_cc_natural_key         (const char   *s,
+                                   gsize        *len);
+int       _cc_natural_key_compare (const guint8 *a,
+                                   gsize         a_len,
+                                   const guint8 *b,
+                                   gsize         b_len);
 
 /* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,

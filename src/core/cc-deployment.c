@@ -29,6 +29,8 @@ struct _CcDeployment
 
   GMutex cache_lock;
   GHashTable *cache;   /* thumbprint -> CcCertificate */
+  GHashTable *parsing; /* thumbprints another thread is parsing now (owned strings) */
+  GCond parsed;        /* signalled, under cache_lock, when one of them is done */
   GHashTable *trust;   /* SHA-256 of the roots' thumbprints -> X509_STORE */
 };
 
@@ -91,8 +93,10 @@ cc_deployment_finalize (GObject *object)
   g_clear_pointer (&self->settings, json_object_unref);
   g_clear_pointer (&self->keyring, _cc_keyring_free);
   g_hash_table_unref (self->cache);
+  g_hash_table_unref (self->parsing);
   g_hash_table_unref (self->trust);
   g_mutex_clear (&self->cache_lock);
+  g_cond_clear (&self->parsed);
   g_free (self->path);
   G_OBJECT_CLASS (cc_deployment_parent_class)->finalize (object);
 }
@@ -146,7 +150,9 @@ cc_deployment_init (CcDeployment *self)
   self->settings = json_object_new ();
   self->keyring = _cc_keyring_new ();
   g_mutex_init (&self->cache_lock);
+  g_cond_init (&self->parsed);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->parsing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->trust = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) X509_STORE_free);
 }
@@ -196,20 +202,33 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
   if (self == NULL)
     return cc_certificate_new_from_der (der, error);
 
+  /* The loading threads meet the same roots at the same time (every server trusts them):
+   * one parses, the others wait for it rather than parse the same bytes again (each parse
+   * is the dearest step of a load). A failed parse lets the next one try, and fail, itself. */
   g_mutex_lock (&self->cache_lock);
-  cert = g_hash_table_lookup (self->cache, tp);
+  while ((cert = g_hash_table_lookup (self->cache, tp)) == NULL
+         && g_hash_table_contains (self->parsing, tp))
+    g_cond_wait (&self->parsed, &self->cache_lock);
   if (cert != NULL)
-    g_object_ref (cert);
+    {
+      g_object_ref (cert);
+      g_mutex_unlock (&self->cache_lock);
+      return cert;
+    }
+  g_hash_table_add (self->parsing, g_strdup (tp));
   g_mutex_unlock (&self->cache_lock);
-  if (cert != NULL)
-    return cert;
 
   /* parse outside the lock so that other threads keep going */
   cert = cc_certificate_new_from_der (der, error);
-  if (cert == NULL)
-    return NULL;
 
   g_mutex_lock (&self->cache_lock);
+  g_hash_table_remove (self->parsing, tp);
+  g_cond_broadcast (&self->parsed);
+  if (cert == NULL)
+    {
+      g_mutex_unlock (&self->cache_lock);
+      return NULL;
+    }
   existing = g_hash_table_lookup (self->cache, cc_certificate_get_thumbprint (cert));
   if (existing != NULL)
     {
@@ -318,6 +337,61 @@ cc_fqdn_is_valid (const char *fqdn)
   return TRUE;
 }
 
+/* Bytes whose memcmp order (shorter first on a tie) is cc_natural_compare's order, for
+ * sorting many rows by the same few names: the key is made once per certificate, and a
+ * comparison is then one memcmp. A character becomes itself lowered and with its top bit
+ * flipped (cc_natural_compare compares signed chars); a run of digits becomes the flipped
+ * '0' (which compares against any other character as every digit does), the run's length
+ * without its leading zeros in four big-endian bytes, and those digits. */
+guint8 *
+_cc_natural_key (const char *s, gsize *len)
+{
+  GByteArray *key = g_byte_array_sized_new (strlen (s) + 8);
+
+  while (*s)
+    {
+      if (g_ascii_isdigit (*s))
+        {
+          const char *start;
+          guint32 run;
+          guint8 be[5];
+
+          while (*s == '0' && g_ascii_isdigit (s[1]))
+            s++;
+          for (start = s; g_ascii_isdigit (*s); s++)
+            ;
+          run = (guint32) MIN ((gsize) (s - start), G_MAXUINT32);
+          be[0] = (guint8) ('0' ^ 0x80);
+          be[1] = run >> 24;
+          be[2] = run >> 16;
+          be[3] = run >> 8;
+          be[4] = run;
+          g_byte_array_append (key, be, 5);
+          g_byte_array_append (key, (const guint8 *) start, s - start);
+          continue;
+        }
+      {
+        int c = *s;   /* as cc_natural_compare: gchar, signed here */
+        guint8 b;
+        c += c >= 'A' && c <= 'Z' ? 'a' - 'A' : 0;
+        b = (guint8) ((guint8) (signed char) c ^ 0x80);
+        g_byte_array_append (key, &b, 1);
+      }
+      s++;
+    }
+  *len = key->len;
+  return g_byte_array_free (key, FALSE);
+}
+
+int
+_cc_natural_key_compare (const guint8 *a, gsize a_len, const guint8 *b, gsize b_len)
+{
+  int r = memcmp (a, b, MIN (a_len, b_len));
+  if (r != 0)
+    return r < 0 ? -1 : 1;
+  return (a_len > b_len) - (a_len < b_len);
+}
+
 int
 cc_natural_compare (const char *a, const char *b)
 {
@@ -351,7 +425,10 @@ cc_natural_compare (const char *a, const char *b)
           continue;
         }
       {
-        int ca = g_ascii_tolower (*a), cb = g_ascii_tolower (*b);
+        /* inline: every store load sorts with this, a function call per character showed */
+        int ca = *a, cb = *b;   /* as g_ascii_tolower did: gchar, signed here */
+        ca += ca >= 'A' && ca <= 'Z' ? 'a' - 'A' : 0;
+        cb += cb >= 'A' && cb <= 'Z' ? 'a' - 'A' : 0;
         if (ca != cb)
           return ca < cb ? -1 : 1;
       }

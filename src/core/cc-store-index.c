@@ -53,16 +53,24 @@ struct _CcStoreIndex
   gint64  now_ns;        /* when this index was started (for the racy rule) */
 };
 
+/* a nibble's value plus one, 0 for anything but a hexadecimal digit */
+static const guint8 hex_values[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+  ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+  ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* once or twice per file on every load: a table, not two calls per character */
 static gboolean
 thumbprint_to_raw (const char *hex, guint8 out[32])
 {
   for (guint i = 0; i < 32; i++)
     {
-      int hi = g_ascii_xdigit_value (hex[2 * i]);
-      int lo = hi < 0 ? -1 : g_ascii_xdigit_value (hex[2 * i + 1]);
-      if (lo < 0)
+      guint8 hi = hex_values[(guchar) hex[2 * i]];
+      guint8 lo = hex_values[(guchar) hex[2 * i + 1]];
+      if (hi == 0 || lo == 0)
         return FALSE;
-      out[i] = (guint8) (hi << 4 | lo);
+      out[i] = (guint8) ((hi - 1) << 4 | (lo - 1));
     }
   return hex[64] == '\0';
 }

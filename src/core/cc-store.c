@@ -246,7 +246,7 @@ compare_entries (gconstpointer a, gconstpointer b)
   int r = 0;
 
   if (ca != NULL && cb != NULL)
-    r = cc_natural_compare (cc_certificate_get_issued_to (ca), cc_certificate_get_issued_to (cb));
+    r = _cc_certificate_compare_issued_to (ca, cb);   /* cc_natural_compare's order */
   if (r == 0)
     r = g_strcmp0 (cc_store_entry_get_id (ea), cc_store_entry_get_id (eb));
   return r;
@@ -267,11 +267,12 @@ load_certificate_file (CcDeployment *deployment,
                        guint        *n_read,
                        GStrvBuilder *problems)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *thumbprint = g_strndup (name, 64);
-  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
-  g_autofree char *key_path = personal ? g_strdup_printf ("%s/%s.key", dir, thumbprint) : NULL;
-  g_autofree char *meta_path = personal ? g_strdup_printf ("%s/%s.json", dir, thumbprint) : NULL;
+  /* the full paths only when a file is read: a trust store's entry the index vouched for
+   * costs one fstatat and no allocation but its entry */
+  g_autofree char *path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *meta_path = NULL;
+  char thumbprint[65];
   g_autofree char *data = NULL;
   g_autoptr(GPtrArray) blocks = NULL;
   g_autoptr(CcCertificate) cert = NULL;
@@ -282,6 +283,17 @@ load_certificate_file (CcDeployment *deployment,
   GStatBuf st;
   gboolean have_stat = FALSE;
   gsize len;
+
+  memcpy (thumbprint, name, 64);
+  thumbprint[64] = '\0';
+  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
+  if (personal)
+    {
+      key_path = g_strdup_printf ("%s/%s.key", dir, thumbprint);
+      meta_path = g_strdup_printf ("%s/%s.json", dir, thumbprint);
+    }
+  if (dir_fd < 0)
+    path = g_build_filename (dir, name, NULL);
 
   /* the index only says which file held which certificate; the certificate itself comes
    * from this deployment's parsed ones, or from the file */
@@ -311,6 +323,8 @@ load_certificate_file (CcDeployment *deployment,
     }
 
   (*n_read)++;
+  if (path == NULL)
+    path = g_build_filename (dir, name, NULL);
   if (!_cc_read_file (path, &data, &len, &error))
     {
       _cc_strv_builder_take (problems, g_strdup (error->message));
@@ -446,7 +460,9 @@ load_folder (CcDeployment  *deployment,
             }
           else if (strlen (name) == 68 && g_str_has_suffix (name, ".pem"))
             {
-              g_autofree char *stem = g_strndup (name, 64);
+              char stem[65];
+              memcpy (stem, name, 64);
+              stem[64] = '\0';
               if (_cc_is_thumbprint (stem))
                 entry = load_certificate_file (deployment, dir_path, name,
                                                kind == CC_STORE_PERSONAL, index, fresh, dir_fd,
