@@ -353,6 +353,19 @@ test_trusted_root (void)
                       cc_certificate_get_issued_to (certificate));
   assert_shows_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
                       cc_certificate_get_thumbprint (certificate));
+  /* the cells' tooltips are asked for on hover, not set on every bind */
+  {
+    GtkWidget *issued_to = find_label (GTK_WIDGET (_cc_window_get_column_view (fixture.window)),
+                                       cc_certificate_get_issued_to (certificate));
+
+    g_assert_nonnull (issued_to);
+    g_assert_true (gtk_widget_get_has_tooltip (issued_to));
+    g_assert_null (gtk_widget_get_tooltip_text (issued_to));
+    g_assert_true (g_signal_has_handler_pending (issued_to,
+                                                 g_signal_lookup ("query-tooltip",
+                                                                  GTK_TYPE_WIDGET),
+                                                 0, FALSE));
+  }
   /* thumbprints are hex: monospace */
   g_assert_true (gtk_widget_has_css_class (find_label (GTK_WIDGET (
                                              _cc_window_get_column_view (fixture.window)),

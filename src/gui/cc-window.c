@@ -1675,6 +1675,44 @@ cc_window_set_property (GObject      *object,
     }
 }
 
+/* The store browser's tooltips, asked for on hover: a tooltip text bound to each cell was set
+ * on every bind, and GTK then looks for the widget under the pointer (a round trip to the
+ * display server per cell as the list fills or scrolls). */
+typedef char *(*EntryTextFunc) (gpointer unused, CcStoreEntry *entry);
+
+static gboolean
+query_entry_tooltip (GtkTooltip    *tooltip,
+                     GtkListItem   *list_item,
+                     EntryTextFunc  func)
+{
+  g_autofree char *text = func (NULL, gtk_list_item_get_item (list_item));
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+#define ENTRY_TOOLTIP(func) \
+  static gboolean \
+  func##_query_tooltip_cb (GtkWidget   *widget, \
+                           int          x, \
+                           int          y, \
+                           gboolean     keyboard, \
+                           GtkTooltip  *tooltip, \
+                           GtkListItem *list_item) \
+  { \
+    return query_entry_tooltip (tooltip, list_item, func); \
+  }
+
+ENTRY_TOOLTIP (entry_subject)
+ENTRY_TOOLTIP (entry_issuer)
+ENTRY_TOOLTIP (entry_validity)
+ENTRY_TOOLTIP (entry_purposes)
+ENTRY_TOOLTIP (entry_key_type)
+ENTRY_TOOLTIP (entry_assigned_to)
+ENTRY_TOOLTIP (entry_thumbprint_label)
+
 static void
 cc_window_class_init (CcWindowClass *klass)
 {
@@ -1773,6 +1811,13 @@ cc_window_class_init (CcWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_key_for_sort);
   gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to_for_sort);
   gtk_widget_class_bind_template_callback (widget_class, entry_thumbprint);
+  gtk_widget_class_bind_template_callback (widget_class, entry_subject_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_issuer_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_validity_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_purposes_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_key_type_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_assigned_to_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_thumbprint_label_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_search_text);
 
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
