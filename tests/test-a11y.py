@@ -143,6 +143,13 @@ try:
 
     check_button_names(window, "the window")
 
+    # the header's check button says its name once, not "Check Deployment Check Deployment"
+    check = [x for x in walk(window)
+             if x.getRoleName() == "push button" and "Check Deployment" in (x.name or "")]
+    if len(check) != 1 or check[0].name != "Check Deployment":
+        fail("the Check Deployment button's name: %r" % [x.name for x in check])
+    ok("the Check Deployment button is named once")
+
     # the Personal store of edge01: the row after the server's own
     def personal_row():
         server_seen = False
