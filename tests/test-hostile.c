@@ -106,20 +106,32 @@ test_size_limits (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) certs = NULL;
   g_autoptr(GError) error = NULL;
   CcServer *edge = cc_deployment_find_server (f->d, EDGE01);
-  gint64 start;
+  CcWorkCounts work;
 
-  /* the limit itself is allowed: a bundle of many certificates can be large */
+  /* the limit itself is allowed: a bundle of many certificates can be large; and the
+   * reader's counters count what it read (the checks below rely on them) */
+  _cc_work_counts_reset ();
   certs = cc_read_certificates_file (at_limit, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (certs->len, ==, 1);
+  _cc_work_counts_get (&work);
+  g_assert_cmpuint (work.files_read, ==, 1);
+  g_assert_cmpuint (work.bytes_read, ==, 16 * 1024 * 1024);
 
   before = cc_test_snapshot_tree (f->path);
-  start = g_get_monotonic_time ();
+  /* refused from the size alone: not one byte of it read */
+  _cc_work_counts_reset ();
   g_assert_null (cc_read_certificates_file (just_over, &error));
+  _cc_work_counts_get (&work);
+  g_assert_cmpuint (work.files_read, ==, 0);
+  g_assert_cmpuint (work.bytes_read, ==, 0);
   g_assert_error (error, CC_ERROR, CC_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "16 MiB"));
   assert_refused (error, just_over, "certificate file");
   g_clear_error (&error);
+  /* the same by every other way in; these read the deployment's own small files too, but
+   * never the 16 MiB of the big one (less than 1 MiB in all) */
+  _cc_work_counts_reset ();
   g_assert_false (cc_import_chain (f->d, servers, just_over, NULL, &error));
   assert_refused (error, just_over, "chain");
   g_clear_error (&error);
@@ -129,8 +141,10 @@ test_size_limits (Fixture *f, gconstpointer data)
   g_assert_false (cc_request_process (edge, just_over, NULL, &error));
   assert_refused (error, just_over, "answer");
   g_clear_error (&error);
-  /* refused from the size alone, not after reading 16 MiB five times */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  _cc_work_counts_get (&work);
+  g_test_message ("three refusals: %" G_GUINT64_FORMAT " files, %" G_GUINT64_FORMAT
+                  " bytes read", work.files_read, work.bytes_read);
+  g_assert_cmpuint (work.bytes_read, <, 1024 * 1024);
   after = cc_test_snapshot_tree (f->path);
   g_assert_cmpstr (before, ==, after);
 
@@ -357,11 +371,20 @@ test_pfx_work (Fixture *f, gconstpointer data)
       g_autofree char *file = evil_pfx (f, cases[i].name, cases[i].evil);
       g_autofree char *after = NULL;
       g_autoptr(GError) error = NULL;
-      gint64 start = g_get_monotonic_time ();
+      CcWorkCounts work;
 
+      _cc_work_counts_reset ();
       g_assert_false (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
-      /* refused at once, not after two billion rounds */
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+      _cc_work_counts_get (&work);
+      g_test_message ("%s: %" G_GUINT64_FORMAT " key derivations, at most %" G_GINT64_FORMAT
+                      " rounds", cases[i].name, work.pfx_derivations, work.pfx_max_rounds);
+      /* refused before the derivation asking for two billion rounds (or an scrypt cost of
+       * 2^40) ran: the only ones run were those of the file's other places, at 2,048
+       * rounds (the MAC's, the certificates' part's), and none at all for an absurd MAC */
+      g_assert_cmpint (work.pfx_max_rounds, <=, 2048);
+      g_assert_cmpuint (work.pfx_derivations, <=, 2);
+      if (cases[i].evil == EVIL_MAC)
+        g_assert_cmpuint (work.pfx_derivations, ==, 0);
       g_assert_error (error, CC_ERROR, CC_ERROR_BAD_CERTIFICATE);
       assert_refused (error, file, cases[i].name);
       g_assert_nonnull (strstr (error->message, "refused"));
@@ -382,14 +405,21 @@ test_pfx_work (Fixture *f, gconstpointer data)
     g_autofree char *file = tmp_file (f, "fine.pfx");
     BIO *bio = BIO_new_file (file, "wb");
     g_autoptr(GError) error = NULL;
+    CcWorkCounts work;
 
     i2d_PKCS12_bio (bio, p12);
     BIO_free (bio);
     PKCS12_free (p12);
     X509_free (x);
     EVP_PKEY_free (k);
+    _cc_work_counts_reset ();
     g_assert_true (cc_import_pfx (edge, file, PASSWORD, TRUE, NULL, &error));
     g_assert_no_error (error);
+    /* the MAC, the certificates' part and the key: three derivations of 100,000 rounds,
+     * counted (the counters the checks above rely on do count) */
+    _cc_work_counts_get (&work);
+    g_assert_cmpuint (work.pfx_derivations, ==, 3);
+    g_assert_cmpint (work.pfx_max_rounds, ==, 100000);
   }
 }
 

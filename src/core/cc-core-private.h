@@ -30,6 +30,23 @@ void      _cc_thread_set_background (void);
 /* largest file the core reads: anything bigger is refused before parsing */
 #define CC_MAX_FILE_SIZE (16 * 1024 * 1024)
 
+/* Work the core did, counted for the tests of its limits (tests/test-hostile.c): what they
+ * assert instead of a time, which a loaded machine or a sanitizer would stretch.
+ * Process-wide and atomic; the counting costs an atomic add per read or derivation. */
+typedef struct
+{
+  guint64 files_read;        /* files _cc_read_file opened and began to read (past its checks) */
+  guint64 bytes_read;        /* the bytes it read from them */
+  guint64 pfx_derivations;   /* PKCS#12 key derivations started by a .pfx import: MAC checks,
+                              * decryptions of a part or of a key */
+  gint64  pfx_max_rounds;    /* the most rounds one of them asked for (-1: none ran; scrypt
+                              * within its bounds counts 0, beyond them G_MAXINT64) */
+} CcWorkCounts;
+void      _cc_work_counts_reset   (void);
+void      _cc_work_counts_get     (CcWorkCounts *counts);
+/* cc-pfx.c: a key derivation of rounds is about to run */
+void      _cc_work_count_derivation (gint64      rounds);
+
 /* g_strv_builder_take is GLib 2.80; we are pinned to 2.74 */
 static inline void
 _cc_strv_builder_take (GStrvBuilder *builder, char *value)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -50,6 +51,39 @@ gboolean
 _cc_is_durable (void)
 {
   return g_atomic_int_get (&durable) != 0;
+}
+
+static _Atomic guint64 work_files_read;
+static _Atomic guint64 work_bytes_read;
+static _Atomic guint64 work_derivations;
+static _Atomic gint64 work_max_rounds = -1;
+
+void
+_cc_work_counts_reset (void)
+{
+  atomic_store (&work_files_read, 0);
+  atomic_store (&work_bytes_read, 0);
+  atomic_store (&work_derivations, 0);
+  atomic_store (&work_max_rounds, -1);
+}
+
+void
+_cc_work_counts_get (CcWorkCounts *counts)
+{
+  counts->files_read = atomic_load (&work_files_read);
+  counts->bytes_read = atomic_load (&work_bytes_read);
+  counts->pfx_derivations = atomic_load (&work_derivations);
+  counts->pfx_max_rounds = atomic_load (&work_max_rounds);
+}
+
+void
+_cc_work_count_derivation (gint64 rounds)
+{
+  gint64 max = atomic_load (&work_max_rounds);
+
+  atomic_fetch_add (&work_derivations, 1);
+  while (rounds > max && !atomic_compare_exchange_weak (&work_max_rounds, &max, rounds))
+    ;
 }
 
 /* Test-only fault injection, read once from CC_TEST_FAULT="ACTION:N": at the N-th step that
@@ -249,6 +283,7 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
   if (st.st_size > CC_MAX_FILE_SIZE)
     goto too_big;
   data = g_malloc ((gsize) st.st_size + 1);
+  atomic_fetch_add (&work_files_read, 1);
   for (;;)
     {
       gsize room = (gsize) st.st_size - got;
@@ -267,6 +302,7 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
         }
       if (n == 0)
         break;
+      atomic_fetch_add (&work_bytes_read, (guint64) n);
       if (room == 0)
         goto too_big;
       got += n;

@@ -174,6 +174,9 @@ walk_pkcs12 (PKCS12 *p12, const char *password, PfxBags *out)
               result = WALK_TOO_MUCH;
               break;
             }
+          if (p7->d.encrypted != NULL && p7->d.encrypted->enc_data != NULL
+              && p7->d.encrypted->enc_data->algorithm != NULL)
+            _cc_work_count_derivation (pbe_rounds (p7->d.encrypted->enc_data->algorithm));
           bags = PKCS12_unpack_p7encdata (p7, password, -1);
         }
       else
@@ -209,7 +212,12 @@ read_bags (GPtrArray *bags, const char *password, EVP_PKEY **key, STACK_OF(X509)
         case NID_pkcs8ShroudedKeyBag:
           if (*key == NULL)
             {
-              PKCS8_PRIV_KEY_INFO *p8 = PKCS12_decrypt_skey (bag, password, -1);
+              const X509_ALGOR *alg = NULL;
+              PKCS8_PRIV_KEY_INFO *p8;
+
+              X509_SIG_get0 (PKCS12_SAFEBAG_get0_pkcs8 (bag), &alg, NULL);
+              _cc_work_count_derivation (alg != NULL ? pbe_rounds (alg) : -1);
+              p8 = PKCS12_decrypt_skey (bag, password, -1);
               if (p8 == NULL)
                 return FALSE;
               *key = EVP_PKCS82PKEY (p8);
@@ -370,6 +378,14 @@ wrong_password (const char *file, GError **error)
   return FALSE;
 }
 
+/* a MAC check: one key derivation of the rounds the MAC asks for (1 when it names none) */
+static gboolean
+verify_mac (PKCS12 *p12, const ASN1_INTEGER *iter, const char *password, int len)
+{
+  _cc_work_count_derivation (iter != NULL ? ASN1_INTEGER_get (iter) : 1);
+  return PKCS12_verify_mac (p12, password, len) == 1;
+}
+
 /* The MAC is checked first (its rounds, then the password); then each part is read once:
  * decrypted after its own work was checked, its keys' work checked before one is
  * decrypted. The leaf is the first certificate whose public key is the key's (as
@@ -411,14 +427,14 @@ _cc_pfx_parse (const char       *file,
        * have made the MAC of a file exported without a password */
       if (password == NULL || *password == '\0')
         {
-          if (PKCS12_verify_mac (p12, NULL, 0))
+          if (verify_mac (p12, iter, NULL, 0))
             password = NULL;
-          else if (PKCS12_verify_mac (p12, "", 0))
+          else if (verify_mac (p12, iter, "", 0))
             password = "";
           else
             return wrong_password (file, error);
         }
-      else if (!PKCS12_verify_mac (p12, password, -1))
+      else if (!verify_mac (p12, iter, password, -1))
         return wrong_password (file, error);
     }
   else if (password != NULL && *password == '\0')
