@@ -811,6 +811,51 @@ test_lock_two_processes (Fixture *f, gconstpointer data)
   }
 }
 
+/* Another process holding the lock is this program run again (not a fork: under valgrind
+ * a forked child's exit reports the parent's memory as leaked). Run as
+ * "test-hostile --hold-lock DEPLOYMENT die|release", it takes the deployment's lock as
+ * certctl, writes one byte to its standard output once it holds it, and when its standard
+ * input ends either dies by SIGKILL still holding it (die) or releases it (release). */
+static int
+hold_lock (const char *path, const char *how)
+{
+  CcLock *held;
+  char byte;
+
+  if (strcmp (how, "die") != 0 && strcmp (how, "release") != 0)
+    return 2;
+  g_set_prgname ("certctl");
+  held = cc_lock_acquire (path, NULL);
+  if (held == NULL || write (STDOUT_FILENO, "x", 1) != 1)
+    return 1;
+  while (read (STDIN_FILENO, &byte, 1) > 0)
+    ;
+  if (strcmp (how, "die") == 0)
+    kill (getpid (), SIGKILL);
+  cc_lock_release (held);
+  return 0;
+}
+
+/* that process started, returned once it holds the lock (it lives on, with its
+ * identifier, until its standard input is closed) */
+static GSubprocess *
+start_holder (const char *path, const char *how)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
+  GSubprocess *child;
+  char byte = 0;
+
+  g_assert_no_error (error);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                            &error, self, "--hold-lock", path, how, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_input_stream_read (g_subprocess_get_stdout_pipe (child), &byte, 1, NULL,
+                                        &error), ==, 1);
+  g_assert_no_error (error);
+  return child;
+}
+
 static gpointer
 take_lock_thread (gpointer data)
 {
@@ -845,21 +890,16 @@ test_lock_stale (Fixture *f, gconstpointer data)
   g_autoptr(CcLock) lock = NULL;
   g_autofree char *dead = NULL;
   g_autofree char *alive = g_strdup_printf ("\t%d\t", (int) getpid ());
-  pid_t child;
-  int status;
+  g_autoptr(GSubprocess) child = NULL;
 
   /* a certctl killed while it held the lock: its file stays, naming a dead process */
-  child = fork ();
-  if (child == 0)
-    {
-      CcLock *held = cc_lock_acquire (f->path, NULL);
-      (void) held;
-      kill (getpid (), SIGKILL);
-      _exit (0);
-    }
-  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
-  dead = g_strdup_printf ("\t%d\t", (int) child);
-  g_assert_true (WIFSIGNALED (status));
+  child = start_holder (f->path, "die");
+  dead = g_strdup_printf ("\t%s\t", g_subprocess_get_identifier (child));
+  g_assert_true (g_output_stream_close (g_subprocess_get_stdin_pipe (child), NULL, &error));
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
   g_assert_true (g_file_get_contents (lock_file, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, dead));
 
@@ -936,47 +976,25 @@ test_console_jobs (Fixture *f, gconstpointer data)
   g_autofree char *before = cc_test_snapshot_tree (f->path);
   g_autofree char *after = NULL;
   g_autofree char *text = NULL;
-  int ready[2], release[2];
-  char byte = 0;
-  pid_t child;
-  int status;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) wait_error = NULL;
 
-  /* another program (a child of ours) holds the lock until we close its pipe */
-  g_assert_cmpint (pipe (ready), ==, 0);
-  g_assert_cmpint (pipe (release), ==, 0);
-  child = fork ();
-  if (child == 0)
-    {
-      CcLock *held;
-
-      close (ready[0]);
-      close (release[1]);
-      g_set_prgname ("certctl");
-      held = cc_lock_acquire (f->path, NULL);
-      if (held == NULL || write (ready[1], "x", 1) != 1)
-        _exit (1);
-      while (read (release[0], &byte, 1) > 0)
-        ;
-      cc_lock_release (held);
-      _exit (0);
-    }
-  close (ready[1]);
-  close (release[0]);
-  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
-  close (ready[0]);
+  /* another program (a child of ours) holds the lock until we close its standard input */
+  child = start_holder (f->path, "release");
   {
     SiteJob job = { "Locked out" };
     g_autoptr(GError) error = run_site_job (f, &job);
-    g_autofree char *holder = g_strdup_printf ("certctl (pid %d)", (int) child);
+    g_autofree char *holder = g_strdup_printf ("certctl (pid %s)",
+                                               g_subprocess_get_identifier (child));
 
     g_assert_error (error, CC_ERROR, CC_ERROR_LOCKED);
     g_test_message ("%s", error->message);
     g_assert_nonnull (strstr (error->message, holder));
     g_assert_false (job.ran);
   }
-  close (release[1]);
-  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
-  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_true (g_output_stream_close (g_subprocess_get_stdin_pipe (child), NULL, &wait_error));
+  g_assert_true (g_subprocess_wait_check (child, NULL, &wait_error));
+  g_assert_no_error (wait_error);
   after = cc_test_snapshot_tree (f->path);
   g_assert_cmpstr (before, ==, after);
 
@@ -1232,6 +1250,11 @@ test_index_cache (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
+  if (argc == 4 && strcmp (argv[1], "--hold-lock") == 0)
+    {
+      cc_core_init ();
+      return hold_lock (argv[2], argv[3]);
+    }
   g_test_init (&argc, &argv, NULL);
   cc_core_init ();
 
