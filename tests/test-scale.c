@@ -558,6 +558,174 @@ test_natural_key (Fixture *f, gconstpointer data)
       }
 }
 
+/* Store rows are not objects: open and check make a CcStoreEntry only for the rows whose
+ * metadata is read from their own files (Personal, Pending Requests); a trust store's row
+ * gets its entry when someone asks, always the same one, showing the same data. */
+static void
+test_entries_on_demand (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(CcCheckResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before, n_own = 0, n_trust = 0;
+
+  generate (f, 20, 10);
+  before = _cc_store_entry_get_n_live ();
+  d = open_deployment (f);
+  servers = cc_deployment_list_servers (d);
+  result = cc_check (d, servers, 30, 14, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_ok, ==, 20 * 4);
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      {
+        guint n = g_list_model_get_n_items (G_LIST_MODEL (cc_server_get_store (g_ptr_array_index (servers, i), kind)));
+        if (kind == CC_STORE_TRUSTED_ROOT || kind == CC_STORE_INTERMEDIATE)
+          n_trust += n;
+        else
+          n_own += n;
+      }
+  g_assert_cmpuint (n_trust, ==, 20 * (10 + 1));
+  g_assert_cmpuint (_cc_store_entry_get_n_live () - before, ==, n_own);
+
+  /* the path viewer and the trust look-up read rows, not entries */
+  {
+    CcServer *s = g_ptr_array_index (servers, 0);
+    CcStore *personal = cc_server_get_store (s, CC_STORE_PERSONAL);
+    CcStore *roots = cc_server_get_store (s, CC_STORE_TRUSTED_ROOT);
+    g_autoptr(CcStoreEntry) leaf = g_list_model_get_item (G_LIST_MODEL (personal), 0);
+    g_autoptr(GPtrArray) path = cc_server_dup_certification_path (s, cc_store_entry_get_certificate (leaf), &error);
+    g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (path->len, ==, 3);
+    g_assert_true (cc_trust_verify (servers, _cc_store_get_certificate (roots, 0), missing, &error));
+    g_assert_cmpuint (missing->len, ==, 0);
+    g_assert_cmpuint (_cc_store_entry_get_n_live () - before, ==, n_own);
+  }
+
+  /* asking makes each trust row's entry once, with the row's data */
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = CC_STORE_TRUSTED_ROOT; kind <= CC_STORE_INTERMEDIATE; kind++)
+      {
+        CcStore *store = cc_server_get_store (g_ptr_array_index (servers, i), kind);
+        for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+          {
+            g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), j);
+            g_autoptr(CcStoreEntry) again = g_list_model_get_item (G_LIST_MODEL (store), j);
+            CcCertificate *c = _cc_store_get_certificate (store, j);
+
+            g_assert_true (e == again);
+            g_assert_true (cc_store_entry_get_certificate (e) == c);
+            g_assert_cmpstr (cc_store_entry_get_id (e), ==, cc_certificate_get_thumbprint (c));
+            g_assert_true (cc_store_lookup_id (store, cc_certificate_get_thumbprint (c)) == e);
+            g_assert_true (cc_store_lookup (store, cc_certificate_get_thumbprint (c)) == e);
+            g_assert_cmpstr (cc_store_entry_get_friendly_name (e), ==, "");
+            g_assert_false (cc_store_entry_get_has_private_key (e));
+            g_assert_cmpstr (cc_store_entry_get_subject (e), ==, cc_certificate_get_subject (c));
+            g_assert_null (cc_store_entry_get_added (e));
+          }
+      }
+  g_assert_cmpuint (_cc_store_entry_get_n_live () - before, ==, n_own + n_trust);
+
+  /* a bulk import adds rows, not entries; asked for, they say when they came */
+  {
+    CcTestPki *pki = cc_test_pki_new ();
+    CcTestCertOptions o = { .common_name = "On Demand Root", .not_after_days = 3650,
+                            .self_signed = TRUE, .is_ca = TRUE };
+    g_autofree char *pem = cc_test_pki_issue (pki, &o, NULL);
+    g_autofree char *bundle = g_build_filename (f->tmpdir, "root.pem", NULL);
+    CcStore *roots = cc_server_get_store (g_ptr_array_index (servers, 0), CC_STORE_TRUSTED_ROOT);
+    guint n_before = _cc_store_entry_get_n_live ();
+
+    cc_test_pki_free (pki);
+    g_assert_true (g_file_set_contents (bundle, pem, -1, NULL));
+    g_assert_true (cc_import_chain (d, servers, bundle, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (_cc_store_entry_get_n_live (), ==, n_before);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roots)), ==, 10 + 1);   /* and the new one */
+    for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (roots)); j++)
+      {
+        g_autoptr(CcStoreEntry) r = g_list_model_get_item (G_LIST_MODEL (roots), j);
+        if (g_str_equal (cc_certificate_get_issued_to (cc_store_entry_get_certificate (r)), "On Demand Root"))
+          g_assert_nonnull (cc_store_entry_get_added (r));
+      }
+  }
+  g_clear_pointer (&result, cc_check_result_free);
+  g_clear_object (&d);
+  g_assert_cmpuint (_cc_store_entry_get_n_live (), ==, before);
+}
+
+/* Each signature of the deployment is verified once: a check verifies each unique leaf's
+ * and the issuing CA's, a second check none; a remembered signature never makes a chain
+ * trusted on a server that does not trust its root. */
+static void
+test_signatures_remembered (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GHashTable) leaves = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  CcCheckResult *result;
+  CcServer *b;
+  CcStore *roots;
+  CcCertificate *inter;
+  const char *ca_root = NULL;
+  guint n_unique, n_first;
+
+  generate (f, 20, 10);
+  d = open_deployment (f);
+  servers = cc_deployment_list_servers (d);
+  result = cc_check (d, servers, 30, 14, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_ok, ==, 20 * 4);
+  cc_check_result_free (result);
+  for (guint i = 0; i < servers->len; i++)
+    for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
+      if (cc_server_get_assignment (g_ptr_array_index (servers, i), iface) != NULL)
+        g_hash_table_add (leaves, (gpointer) cc_server_get_assignment (g_ptr_array_index (servers, i), iface));
+  /* the pool's certificate is shared by its 2 members; 3 of each server's own */
+  n_unique = g_hash_table_size (leaves) + 1;   /* and the issuing CA by its root */
+  g_assert_cmpuint (g_hash_table_size (leaves), ==, 20 * 3 + 10);
+  n_first = _cc_deployment_get_n_signatures_verified (d);
+  g_assert_cmpuint (n_first, >=, n_unique);
+  /* two threads may meet the same signature at the same moment, no more */
+  g_assert_cmpuint (n_first, <=, 2 * n_unique);
+  g_assert_cmpuint (n_first, <, 2 * 20 * 4);   /* what verifying every chain whole costs */
+
+  result = cc_check (d, servers, 30, 14, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_ok, ==, 20 * 4);
+  cc_check_result_free (result);
+  g_assert_cmpuint (_cc_deployment_get_n_signatures_verified (d), ==, n_first);
+
+  /* server b no longer trusts the issuing CA's root: its chains fail, the others' do not */
+  b = g_ptr_array_index (servers, 1);
+  inter = _cc_store_get_certificate (cc_server_get_store (b, CC_STORE_INTERMEDIATE), 0);
+  roots = cc_server_get_store (b, CC_STORE_TRUSTED_ROOT);
+  for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (roots)); j++)
+    if (g_str_equal (cc_certificate_get_subject (_cc_store_get_certificate (roots, j)),
+                     cc_certificate_get_issuer (inter)))
+      ca_root = cc_certificate_get_thumbprint (_cc_store_get_certificate (roots, j));
+  g_assert_nonnull (ca_root);
+  g_assert_true (cc_store_remove (roots, ca_root, &error));
+  g_assert_no_error (error);
+  result = cc_check (d, servers, 30, 14, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_ok, ==, 19 * 4);
+  g_assert_cmpuint (result->n_error, ==, 4);
+  for (guint i = 0; i < result->items->len; i++)
+    {
+      CcCheckItem *item = g_ptr_array_index (result->items, i);
+      if (item->server != b)
+        continue;
+      g_assert_cmpint (item->status, ==, CC_STATUS_ERROR);
+      g_assert_nonnull (strstr (g_ptr_array_index (item->reasons, 0), "does not end in a root trusted on"));
+    }
+  cc_check_result_free (result);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -573,6 +741,8 @@ main (int argc, char *argv[])
   ADD ("added-removed", test_added_removed);
   ADD ("index-not-writable", test_index_not_writable);
   ADD ("bulk-import", test_bulk_import);
+  ADD ("entries-on-demand", test_entries_on_demand);
+  ADD ("signatures-remembered", test_signatures_remembered);
 #undef ADD
 
   return g_test_run ();

@@ -372,7 +372,7 @@ cc_trust_verify (GPtrArray *servers, CcCertificate *ca, GPtrArray *missing, GErr
 
       if (!cc_store_load (roots, NULL, error))
         return FALSE;
-      if (cc_store_lookup_id (roots, cc_certificate_get_thumbprint (ca)) == NULL)
+      if (!_cc_store_contains (roots, cc_certificate_get_thumbprint (ca)))
         {
           all = FALSE;
           if (missing != NULL)
@@ -715,10 +715,10 @@ cc_server_dup_certification_path (CcServer *server, CcCertificate *leaf, GError 
         }
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
         {
-          g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (store), i);
-          g_ptr_array_add (all, cc_store_entry_get_certificate (e));
+          CcCertificate *c = _cc_store_get_certificate (store, i);   /* no entry made */
+          g_ptr_array_add (all, c);
           if (kind == CC_STORE_TRUSTED_ROOT)
-            g_ptr_array_add (roots, cc_store_entry_get_certificate (e));
+            g_ptr_array_add (roots, c);
         }
     }
 

@@ -257,6 +257,13 @@ CcCertificate *_cc_deployment_lookup_certificate (CcDeployment *self,
  * server that trusts exactly that set (a new reference; free with X509_STORE_free) */
 X509_STORE *_cc_deployment_dup_trust (CcDeployment *self,
                                       GPtrArray    *roots);
+/* X509_verify_cert (ctx initialised, no verify callback or flags of its own), remembering
+ * for the deployment's life the signatures OpenSSL verified, so that each is verified once
+ * (see cc-deployment.c); self NULL: X509_verify_cert */
+int         _cc_deployment_verify_cert (CcDeployment   *self,
+                                        X509_STORE_CTX *ctx);
+/* how many signatures it verified rather than remembered (for the tests) */
+guint       _cc_deployment_get_n_signatures_verified (CcDeployment *self);
 
 /* cc-store-entry.c */
 CcStoreEntry *_cc_store_entry_new          (CcCertificate *certificate);
@@ -273,6 +280,8 @@ void          _cc_store_entry_set_request  (CcStoreEntry *self,
                                             const char   *key_type);
 void          _cc_store_entry_set_assigned_to (CcStoreEntry *self,
                                             const char   *assigned_to);
+/* how many entries are alive in this process (for the tests: stores make them on demand) */
+guint         _cc_store_entry_get_n_live   (void);
 
 /* cc-store.c */
 CcStore  *_cc_store_new                  (CcServer     *server,
@@ -294,6 +303,13 @@ gboolean  _cc_store_add_staged           (CcStore      *self,
 void      _cc_store_get_load_stats       (CcStore      *self,
                                           guint        *n_read,
                                           guint        *n_indexed);
+/* the certificate of a loaded store's row (borrowed; NULL for a pending request): reading
+ * every row this way makes no CcStoreEntry (those are made when first asked for) */
+CcCertificate *_cc_store_get_certificate (CcStore      *self,
+                                          guint         position);
+/* TRUE when the loaded store holds this exact id, without making its entry */
+gboolean  _cc_store_contains             (CcStore      *self,
+                                          const char   *id);
 /* rebuilds the <hash>.N links of a trusted-root or intermediate folder */
 gboolean  _cc_store_rehash               (CcStore      *self,
                                           GError      **error);

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 
 #include "cc-core-private.h"
 #include "cc-workflows.h"
@@ -32,7 +33,39 @@ struct _CcDeployment
   GHashTable *parsing; /* thumbprints another thread is parsing now (owned strings) */
   GCond parsed;        /* signalled, under cache_lock, when one of them is done */
   GHashTable *trust;   /* SHA-256 of the roots' thumbprints -> X509_STORE */
+  GHashTable *signed_pairs;   /* SignedPair: signatures OpenSSL has verified (see below) */
+  guint n_signatures_verified;   /* pairs of them verified (the same pair may be twice
+                                  * when two threads meet it at once) */
 };
+
+/* a certificate and the issuer whose key OpenSSL verified its signature with (both held) */
+typedef struct
+{
+  X509 *subject;
+  X509 *issuer;
+} SignedPair;
+
+static guint
+signed_pair_hash (gconstpointer p)
+{
+  const SignedPair *pair = p;
+  return g_direct_hash (pair->subject) * 31 + g_direct_hash (pair->issuer);
+}
+
+static gboolean
+signed_pair_equal (gconstpointer a, gconstpointer b)
+{
+  const SignedPair *pa = a, *pb = b;
+  return pa->subject == pb->subject && pa->issuer == pb->issuer;
+}
+
+static void
+signed_pair_free (SignedPair *pair)
+{
+  X509_free (pair->subject);
+  X509_free (pair->issuer);
+  g_free (pair);
+}
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -95,6 +128,7 @@ cc_deployment_finalize (GObject *object)
   g_hash_table_unref (self->cache);
   g_hash_table_unref (self->parsing);
   g_hash_table_unref (self->trust);
+  g_hash_table_unref (self->signed_pairs);
   g_mutex_clear (&self->cache_lock);
   g_cond_clear (&self->parsed);
   g_free (self->path);
@@ -155,6 +189,8 @@ cc_deployment_init (CcDeployment *self)
   self->parsing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->trust = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) X509_STORE_free);
+  self->signed_pairs = g_hash_table_new_full (signed_pair_hash, signed_pair_equal,
+                                              (GDestroyNotify) signed_pair_free, NULL);
 }
 
 static CcDeployment *
@@ -309,6 +345,138 @@ _cc_deployment_dup_trust (CcDeployment *self, GPtrArray *roots)
   X509_STORE_up_ref (store);
   g_mutex_unlock (&self->cache_lock);
   return store;
+}
+
+/* Verifying a chain, OpenSSL checks every signature in it again: with P-384 roots, the
+ * issuing CA's signature by its root costs ten times the leaf's, on every leaf of every
+ * server. A signature does not change: once the signature of certificate X by issuer Y is
+ * verified, this deployment remembers the pair for as long as it lives, and holds both
+ * objects (certificates are interned and never changed: the same object is the same bytes).
+ *
+ * Everything else X509_verify_cert does, it still does every time: building the chain from
+ * this server's own stores, the extensions, purposes, trust, name constraints. Only the
+ * step that checks signatures and validity times (OpenSSL's "verify" step) is wrapped, for
+ * a chain whose top is self-issued: each pair (certificate, its issuer) must be remembered
+ * or pass the same two checks OpenSSL's step makes (the issuer may sign certificates,
+ * X509_check_issued; the signature verifies with its key), and every certificate must be
+ * within its validity now. Then the step succeeds; on anything else OpenSSL's own step runs
+ * and decides, with its own error, as always. Only for contexts with OpenSSL's default flags
+ * for these matters and no verify callback of their own (ours). */
+typedef struct
+{
+  CcDeployment *deployment;
+  X509_STORE_CTX_verify_fn openssl_verify;
+} RememberedVerify;
+
+#define VERIFY_FLAGS_OF_OUR_OWN (X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_CHECK_SS_SIGNATURE \
+                                 | X509_V_FLAG_USE_CHECK_TIME | X509_V_FLAG_NO_CHECK_TIME)
+
+static gboolean
+within_validity_now (X509 *x)
+{
+  /* as OpenSSL's check: strictly after notBefore, strictly before notAfter, and 0 (a
+   * malformed time) is never within */
+  return X509_cmp_time (X509_get0_notBefore (x), NULL) < 0
+         && X509_cmp_time (X509_get0_notAfter (x), NULL) > 0;
+}
+
+static gboolean
+is_remembered (CcDeployment *self, X509 *subject, X509 *issuer)
+{
+  SignedPair key = { subject, issuer };
+  gboolean found;
+
+  g_mutex_lock (&self->cache_lock);
+  found = g_hash_table_contains (self->signed_pairs, &key);
+  g_mutex_unlock (&self->cache_lock);
+  return found;
+}
+
+static void
+remember (CcDeployment *self, X509 *subject, X509 *issuer)
+{
+  SignedPair key = { subject, issuer };
+
+  g_mutex_lock (&self->cache_lock);
+  if (!g_hash_table_contains (self->signed_pairs, &key))
+    {
+      SignedPair *pair = g_new (SignedPair, 1);
+      *pair = key;
+      X509_up_ref (subject);
+      X509_up_ref (issuer);
+      g_hash_table_add (self->signed_pairs, pair);
+    }
+  self->n_signatures_verified++;
+  g_mutex_unlock (&self->cache_lock);
+}
+
+static int
+remembered_verify (X509_STORE_CTX *ctx)
+{
+  RememberedVerify *rv = X509_STORE_CTX_get_app_data (ctx);
+  CcDeployment *self = rv->deployment;
+  STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain (ctx);
+  int n = sk_X509_num (chain);
+  unsigned long flags = X509_VERIFY_PARAM_get_flags (X509_STORE_CTX_get0_param (ctx));
+  gboolean good = n > 0 && (flags & VERIFY_FLAGS_OF_OUR_OWN) == 0;
+
+  if (good)
+    {
+      X509 *top = sk_X509_value (chain, n - 1);
+      good = X509_STORE_CTX_get_check_issued (ctx) (ctx, top, top) == 1;
+    }
+  for (int i = 0; good && i < n; i++)
+    good = within_validity_now (sk_X509_value (chain, i));
+  for (int i = 0; good && i < n - 1; i++)
+    {
+      X509 *subject = sk_X509_value (chain, i);
+      X509 *issuer = sk_X509_value (chain, i + 1);
+      EVP_PKEY *key;
+
+      if (is_remembered (self, subject, issuer))
+        continue;
+      key = X509_get0_pubkey (issuer);
+      good = key != NULL && X509_check_issued (issuer, subject) == X509_V_OK
+             && X509_verify (subject, key) == 1;
+      if (good)
+        remember (self, subject, issuer);
+    }
+  if (!good)
+    {
+      ERR_clear_error ();
+      return rv->openssl_verify (ctx);
+    }
+  /* where OpenSSL's step leaves them after a success */
+  X509_STORE_CTX_set_current_cert (ctx, sk_X509_value (chain, 0));
+  X509_STORE_CTX_set_error_depth (ctx, 0);
+  return 1;
+}
+
+int
+_cc_deployment_verify_cert (CcDeployment *self, X509_STORE_CTX *ctx)
+{
+  RememberedVerify rv = { self, X509_STORE_CTX_get_verify (ctx) };
+  int ok;
+
+  if (self == NULL || rv.openssl_verify == NULL || X509_STORE_CTX_get_app_data (ctx) != NULL)
+    return X509_verify_cert (ctx);
+  X509_STORE_CTX_set_app_data (ctx, &rv);
+  X509_STORE_CTX_set_verify (ctx, remembered_verify);
+  ok = X509_verify_cert (ctx);
+  X509_STORE_CTX_set_verify (ctx, rv.openssl_verify);
+  X509_STORE_CTX_set_app_data (ctx, NULL);
+  return ok;
+}
+
+guint
+_cc_deployment_get_n_signatures_verified (CcDeployment *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->cache_lock);
+  n = self->n_signatures_verified;
+  g_mutex_unlock (&self->cache_lock);
+  return n;
 }
 
 /* ---- names ---- */

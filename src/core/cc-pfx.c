@@ -289,21 +289,19 @@ _cc_server_build_chain (CcServer      *server,
       sk_X509_free (untrusted);
       return FALSE;
     }
+  /* the rows' certificates, without making an entry for each (the store holds them) */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (roots)); i++)
-    {
-      g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (roots), i);
-      g_ptr_array_add (root_certs, cc_store_entry_get_certificate (e));   /* the store holds it */
-    }
+    g_ptr_array_add (root_certs, _cc_store_get_certificate (roots, i));
   trust = _cc_deployment_dup_trust (_cc_server_get_deployment (server), root_certs);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (inters)); i++)
     {
-      g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (inters), i);
-      g_ptr_array_add (inter_certs, cc_store_entry_get_certificate (e));   /* the store holds it */
-      sk_X509_push (untrusted, _cc_certificate_get_x509 (cc_store_entry_get_certificate (e)));
+      CcCertificate *c = _cc_store_get_certificate (inters, i);
+      g_ptr_array_add (inter_certs, c);
+      sk_X509_push (untrusted, _cc_certificate_get_x509 (c));
     }
 
   X509_STORE_CTX_init (ctx, trust, _cc_certificate_get_x509 (leaf), untrusted);
-  ok = X509_verify_cert (ctx) == 1;
+  ok = _cc_deployment_verify_cert (_cc_server_get_deployment (server), ctx) == 1;
   if (ok)
     {
       STACK_OF(X509) *built = X509_STORE_CTX_get0_chain (ctx);

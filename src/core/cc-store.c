@@ -14,6 +14,64 @@
 
 #include "cc-core-private.h"
 
+/* One row of a store: its certificate, and the CcStoreEntry that shows it, made when
+ * someone first asks for it. A trust store's rows (150 roots on each of 10,000 servers is
+ * 1.5 million of them) hold nothing but the shared certificate until then; Personal and
+ * Pending Requests rows carry metadata from their own files, so their entries are made as
+ * they are read (a few per server). */
+typedef struct
+{
+  CcCertificate *certificate;   /* NULL for a pending request */
+  CcStoreEntry *entry;          /* nullable until asked for; set once (atomically) */
+  GDateTime *added;             /* a trust-store row added in this session, else NULL */
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  g_clear_object (&row->certificate);
+  g_clear_object (&row->entry);
+  g_clear_pointer (&row->added, g_date_time_unref);
+}
+
+static GArray *
+rows_new (guint reserved)
+{
+  GArray *rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), reserved);
+  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
+  return rows;
+}
+
+#define ROW(rows, i) (&g_array_index ((rows), Row, (i)))
+
+static const char *
+row_get_id (Row *row)
+{
+  return row->certificate ? cc_certificate_get_thumbprint (row->certificate)
+                          : cc_store_entry_get_id (row->entry);
+}
+
+/* the row's entry (borrowed), made now when nobody asked for it before; readers on several
+ * threads may ask at once: one entry wins, the others are dropped */
+static CcStoreEntry *
+row_get_entry (Row *row)
+{
+  CcStoreEntry *entry = g_atomic_pointer_get (&row->entry);
+
+  if (entry == NULL)
+    {
+      entry = _cc_store_entry_new (row->certificate);
+      /* trust stores keep no metadata: what is not on disk is not shown either */
+      _cc_store_entry_set_metadata (entry, NULL, FALSE, FALSE, NULL, row->added);
+      if (!g_atomic_pointer_compare_and_exchange (&row->entry, NULL, entry))
+        {
+          g_object_unref (entry);
+          entry = g_atomic_pointer_get (&row->entry);
+        }
+    }
+  return entry;
+}
+
 struct _CcStore
 {
   GObject parent_instance;
@@ -21,7 +79,7 @@ struct _CcStore
   CcServer *server;   /* weak: the server owns its stores */
   CcStoreKind kind;
   char *path;
-  GPtrArray *entries; /* of CcStoreEntry */
+  GArray *rows;       /* of Row */
   GStrv problems;
   gboolean loaded;
   guint n_read;       /* the last load: certificate files read, and those the index vouched for */
@@ -48,7 +106,7 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  GPtrArray *entries;
+  GArray *rows;
   GStrv problems;
   guint n_read;
   guint n_indexed;
@@ -57,7 +115,7 @@ typedef struct
 static void
 load_result_free (LoadResult *r)
 {
-  g_clear_pointer (&r->entries, g_ptr_array_unref);
+  g_clear_pointer (&r->rows, g_array_unref);
   g_strfreev (r->problems);
   g_free (r);
 }
@@ -71,16 +129,16 @@ list_model_get_item_type (GListModel *model)
 static guint
 list_model_get_n_items (GListModel *model)
 {
-  return CC_STORE (model)->entries->len;
+  return CC_STORE (model)->rows->len;
 }
 
 static gpointer
 list_model_get_item (GListModel *model, guint position)
 {
   CcStore *self = CC_STORE (model);
-  if (position >= self->entries->len)
+  if (position >= self->rows->len)
     return NULL;
-  return g_object_ref (g_ptr_array_index (self->entries, position));
+  return g_object_ref (row_get_entry (ROW (self->rows, position)));
 }
 
 static void
@@ -96,7 +154,7 @@ cc_store_finalize (GObject *object)
 {
   CcStore *self = CC_STORE (object);
   g_free (self->path);
-  g_ptr_array_unref (self->entries);
+  g_array_unref (self->rows);
   g_strfreev (self->problems);
   G_OBJECT_CLASS (cc_store_parent_class)->finalize (object);
 }
@@ -109,7 +167,7 @@ cc_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec
     {
     case PROP_KIND: g_value_set_uint (value, self->kind); break;
     case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
-    case PROP_N_ITEMS: g_value_set_uint (value, self->entries->len); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, self->rows->len); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, cc_store_get_display_name (self)); break;
     case PROP_COUNT: g_value_set_int (value, cc_store_get_count (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -135,7 +193,7 @@ cc_store_class_init (CcStoreClass *klass)
 static void
 cc_store_init (CcStore *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  self->rows = rows_new (0);
   self->disk_count = -1;
 }
 
@@ -237,26 +295,26 @@ apply_metadata (CcStoreEntry *entry, JsonObject *meta, gboolean has_key)
 }
 
 static int
-compare_entries (gconstpointer a, gconstpointer b)
+compare_rows (gconstpointer a, gconstpointer b)
 {
-  CcStoreEntry *ea = *(CcStoreEntry **) a;
-  CcStoreEntry *eb = *(CcStoreEntry **) b;
-  CcCertificate *ca = cc_store_entry_get_certificate (ea);
-  CcCertificate *cb = cc_store_entry_get_certificate (eb);
+  Row *ra = (Row *) a;
+  Row *rb = (Row *) b;
   int r = 0;
 
-  if (ca != NULL && cb != NULL)
-    r = _cc_certificate_compare_issued_to (ca, cb);   /* cc_natural_compare's order */
+  if (ra->certificate != NULL && rb->certificate != NULL)
+    r = _cc_certificate_compare_issued_to (ra->certificate, rb->certificate);   /* cc_natural_compare's order */
   if (r == 0)
-    r = g_strcmp0 (cc_store_entry_get_id (ea), cc_store_entry_get_id (eb));
+    r = g_strcmp0 (row_get_id (ra), row_get_id (rb));
   return r;
 }
 
 /* index: the folder's index cache as read (nullable); fresh: the one being rebuilt (nullable);
  * *hit is set when the index vouched for the file (it need not be read when the certificate
- * was parsed already) */
-static CcStoreEntry *
-load_certificate_file (CcDeployment *deployment,
+ * was parsed already). Fills row (an entry only for Personal, whose metadata is read now);
+ * FALSE when the file gives no row. */
+static gboolean
+load_certificate_file (Row          *row,
+                       CcDeployment *deployment,
                        const char   *dir,
                        const char   *name,
                        gboolean      personal,
@@ -278,7 +336,6 @@ load_certificate_file (CcDeployment *deployment,
   g_autoptr(CcCertificate) cert = NULL;
   g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GError) error = NULL;
-  CcStoreEntry *entry;
   g_autoptr(GBytes) summary = NULL;
   GStatBuf st;
   gboolean have_stat = FALSE;
@@ -328,7 +385,7 @@ load_certificate_file (CcDeployment *deployment,
   if (!_cc_read_file (path, &data, &len, &error))
     {
       _cc_strv_builder_take (problems, g_strdup (error->message));
-      return NULL;
+      return FALSE;
     }
   blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
   if (blocks->len == 0)
@@ -336,20 +393,20 @@ load_certificate_file (CcDeployment *deployment,
       _cc_strv_builder_take (problems,
                            g_strdup_printf (_("“%s” holds no certificate; remove it or import the certificate again"),
                                             path));
-      return NULL;
+      return FALSE;
     }
   cert = _cc_deployment_intern_der (deployment, g_ptr_array_index (blocks, 0), &error);
   if (cert == NULL)
     {
       _cc_strv_builder_take (problems, g_strdup_printf (_("“%s”: %s"), path, error->message));
-      return NULL;
+      return FALSE;
     }
   if (!g_str_equal (cc_certificate_get_thumbprint (cert), thumbprint))
     {
       _cc_strv_builder_take (problems,
                            g_strdup_printf (_("“%s” holds a certificate whose thumbprint is %s; the file was changed outside the console"),
                                             path, cc_certificate_get_thumbprint (cert)));
-      return NULL;
+      return FALSE;
     }
   if (have_stat)
     {
@@ -360,7 +417,10 @@ load_certificate_file (CcDeployment *deployment,
     }
 
 have_certificate:
-  if (personal && g_file_test (meta_path, G_FILE_TEST_EXISTS))
+  row->certificate = g_steal_pointer (&cert);
+  if (!personal)
+    return TRUE;   /* its entry waits until somebody asks for it */
+  if (g_file_test (meta_path, G_FILE_TEST_EXISTS))
     {
       meta = read_json_object (meta_path, &error);
       if (meta == NULL)
@@ -369,10 +429,9 @@ have_certificate:
           g_clear_error (&error);
         }
     }
-
-  entry = _cc_store_entry_new (cert);
-  apply_metadata (entry, meta, personal && g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
-  return entry;
+  row->entry = _cc_store_entry_new (row->certificate);
+  apply_metadata (row->entry, meta, g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  return TRUE;
 }
 
 static CcStoreEntry *
@@ -413,7 +472,7 @@ load_folder (CcDeployment  *deployment,
              GError       **error)
 {
   g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) rows = rows_new (0);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(CcStoreIndex) index = NULL;
@@ -444,8 +503,8 @@ load_folder (CcDeployment  *deployment,
         }
       while ((name = g_dir_read_name (dir)) != NULL)
         {
-          CcStoreEntry *entry = NULL;
-          gboolean hit = FALSE;
+          Row row = { NULL, NULL, NULL };
+          gboolean hit = FALSE, got = FALSE;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             {
@@ -456,7 +515,7 @@ load_folder (CcDeployment  *deployment,
           if (kind == CC_STORE_REQUESTS)
             {
               if (g_str_has_suffix (name, ".json") && name[0] != '.')
-                entry = load_request_file (dir_path, name, problems);
+                got = (row.entry = load_request_file (dir_path, name, problems)) != NULL;
             }
           else if (strlen (name) == 68 && g_str_has_suffix (name, ".pem"))
             {
@@ -464,12 +523,12 @@ load_folder (CcDeployment  *deployment,
               memcpy (stem, name, 64);
               stem[64] = '\0';
               if (_cc_is_thumbprint (stem))
-                entry = load_certificate_file (deployment, dir_path, name,
-                                               kind == CC_STORE_PERSONAL, index, fresh, dir_fd,
-                                               &hit, &n_read, problems);
+                got = load_certificate_file (&row, deployment, dir_path, name,
+                                             kind == CC_STORE_PERSONAL, index, fresh, dir_fd,
+                                             &hit, &n_read, problems);
             }
-          if (entry != NULL)
-            g_ptr_array_add (entries, entry);
+          if (got)
+            g_array_append_val (rows, row);
           n_hits += hit;
         }
       if (dir_fd >= 0)
@@ -486,9 +545,9 @@ load_folder (CcDeployment  *deployment,
         }
     }
 
-  g_ptr_array_sort (entries, compare_entries);
+  g_array_sort (rows, compare_rows);
   result = g_new0 (LoadResult, 1);
-  result->entries = g_steal_pointer (&entries);
+  result->rows = g_steal_pointer (&rows);
   result->problems = g_strv_builder_end (problems);
   result->n_read = n_read;
   result->n_indexed = n_hits;
@@ -498,11 +557,11 @@ load_folder (CcDeployment  *deployment,
 static void
 apply_result (CcStore *self, LoadResult *result)
 {
-  guint old_len = self->entries->len;
+  guint old_len = self->rows->len;
   gboolean was_loaded = self->loaded;
 
-  g_ptr_array_unref (self->entries);
-  self->entries = g_steal_pointer (&result->entries);
+  g_array_unref (self->rows);
+  self->rows = g_steal_pointer (&result->rows);
   g_strfreev (self->problems);
   self->problems = g_steal_pointer (&result->problems);
   self->n_read = result->n_read;
@@ -510,8 +569,8 @@ apply_result (CcStore *self, LoadResult *result)
   self->loaded = TRUE;
   _cc_store_refresh_assignments (self);
 
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
-  if (old_len != self->entries->len)
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->rows->len);
+  if (old_len != self->rows->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   if (!was_loaded)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
@@ -709,7 +768,7 @@ prefix_matches (const char *id, const char *prefix)
 CcStoreEntry *
 cc_store_lookup (CcStore *self, const char *thumbprint)
 {
-  CcStoreEntry *found = NULL;
+  Row *found = NULL;
   gsize len;
 
   g_return_val_if_fail (CC_IS_STORE (self), NULL);
@@ -718,34 +777,60 @@ cc_store_lookup (CcStore *self, const char *thumbprint)
   len = strlen (thumbprint);
   if (len < 8)
     return NULL;
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < self->rows->len; i++)
     {
-      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
-      const char *id = cc_store_entry_get_id (entry);
+      Row *row = ROW (self->rows, i);
+      const char *id = row_get_id (row);
 
       if (g_ascii_strcasecmp (id, thumbprint) == 0)
-        return entry;
+        return row_get_entry (row);
       if (prefix_matches (id, thumbprint))
         {
           if (found != NULL)
             return NULL;   /* ambiguous prefix */
-          found = entry;
+          found = row;
         }
     }
-  return found;
+  return found ? row_get_entry (found) : NULL;
+}
+
+static Row *
+find_row (CcStore *self, const char *id, guint *position)
+{
+  for (guint i = 0; id && i < self->rows->len; i++)
+    {
+      Row *row = ROW (self->rows, i);
+      if (g_str_equal (row_get_id (row), id))
+        {
+          if (position != NULL)
+            *position = i;
+          return row;
+        }
+    }
+  return NULL;
 }
 
 CcStoreEntry *
 cc_store_lookup_id (CcStore *self, const char *id)
 {
+  Row *row;
+
   g_return_val_if_fail (CC_IS_STORE (self), NULL);
-  for (guint i = 0; id && i < self->entries->len; i++)
-    {
-      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
-      if (g_str_equal (cc_store_entry_get_id (entry), id))
-        return entry;
-    }
-  return NULL;
+  row = find_row (self, id, NULL);
+  return row ? row_get_entry (row) : NULL;
+}
+
+gboolean
+_cc_store_contains (CcStore *self, const char *id)
+{
+  return find_row (self, id, NULL) != NULL;
+}
+
+CcCertificate *
+_cc_store_get_certificate (CcStore *self, guint position)
+{
+  g_return_val_if_fail (position < self->rows->len, NULL);
+  return ROW (self->rows, position)->certificate;
 }
 
 static guint
@@ -786,7 +871,7 @@ cc_store_get_count (CcStore *self)
   g_return_val_if_fail (CC_IS_STORE (self), -1);
 
   if (self->loaded)
-    return (int) self->entries->len;
+    return (int) self->rows->len;
   return self->disk_count;
 }
 
@@ -924,25 +1009,25 @@ metadata_json (const char *friendly_name, gboolean exportable, const char *sourc
 static void
 replace_entry (CcStore *self, CcStoreEntry *entry)
 {
-  const char *id = cc_store_entry_get_id (entry);
+  Row row = { NULL, entry, NULL };
+  Row *old;
   guint i;
 
-  for (i = 0; i < self->entries->len; i++)
+  if (cc_store_entry_get_certificate (entry) != NULL)
+    row.certificate = g_object_ref (cc_store_entry_get_certificate (entry));
+  old = find_row (self, row_get_id (&row), &i);
+  if (old != NULL)
     {
-      CcStoreEntry *old = g_ptr_array_index (self->entries, i);
-      if (g_str_equal (cc_store_entry_get_id (old), id))
-        {
-          g_ptr_array_index (self->entries, i) = entry;
-          g_object_unref (old);
-          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
-          return;
-        }
+      row_clear (old);
+      *old = row;
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
+      return;
     }
   /* keep the natural order */
-  for (i = 0; i < self->entries->len; i++)
-    if (compare_entries (&entry, &g_ptr_array_index (self->entries, i)) < 0)
+  for (i = 0; i < self->rows->len; i++)
+    if (compare_rows (&row, ROW (self->rows, i)) < 0)
       break;
-  g_ptr_array_insert (self->entries, i, entry);
+  g_array_insert_val (self->rows, i, row);
   g_list_model_items_changed (G_LIST_MODEL (self), i, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -978,8 +1063,8 @@ _cc_store_stage_certificates (CcStore    *self,
   if (!cc_store_ensure_loaded (self, NULL, error)
       || !_cc_mkdir (self->path, store_dir_mode (self->kind), error))
     return FALSE;
-  for (guint i = 0; i < self->entries->len; i++)
-    g_hash_table_add (present, (gpointer) cc_store_entry_get_id (g_ptr_array_index (self->entries, i)));
+  for (guint i = 0; i < self->rows->len; i++)
+    g_hash_table_add (present, (gpointer) row_get_id (ROW (self->rows, i)));
   for (guint i = 0; i < certificates->len; i++)
     {
       CcCertificate *cert = g_ptr_array_index (certificates, i);
@@ -1002,20 +1087,19 @@ gboolean
 _cc_store_add_staged (CcStore *self, GPtrArray *staged, GError **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  guint old_len = self->entries->len;
+  guint old_len = self->rows->len;
 
   if (staged->len == 0)
     return TRUE;
   for (guint i = 0; i < staged->len; i++)
     {
-      CcStoreEntry *entry = _cc_store_entry_new (g_ptr_array_index (staged, i));
-      /* trust stores keep no metadata: what is not on disk is not shown either */
-      _cc_store_entry_set_metadata (entry, NULL, FALSE, FALSE, NULL, now);
-      g_ptr_array_add (self->entries, entry);
+      /* its entry is made when asked for, as a loaded row's (with the time it came) */
+      Row row = { g_object_ref (g_ptr_array_index (staged, i)), NULL, g_date_time_ref (now) };
+      g_array_append_val (self->rows, row);
     }
   /* one sort and one signal for the whole batch */
-  g_ptr_array_sort (self->entries, compare_entries);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+  g_array_sort (self->rows, compare_rows);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->rows->len);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   return _cc_store_rehash (self, error);
 }
@@ -1197,14 +1281,12 @@ cc_store_remove (CcStore *self, const char *thumbprint, GError **error)
     }
   _cc_fsync_dir (self->path);
 
-  for (i = 0; i < self->entries->len; i++)
-    if (g_str_equal (cc_store_entry_get_id (g_ptr_array_index (self->entries, i)), id))
-      {
-        g_ptr_array_remove_index (self->entries, i);
-        g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-        break;
-      }
+  if (find_row (self, id, &i) != NULL)
+    {
+      g_array_remove_index (self->rows, i);
+      g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
 
   if (self->kind == CC_STORE_TRUSTED_ROOT || self->kind == CC_STORE_INTERMEDIATE)
     return _cc_store_rehash (self, error);
@@ -1252,10 +1334,10 @@ is_hash_link_name (const char *name)
 }
 
 static int
-compare_by_id (gconstpointer a, gconstpointer b)
+compare_by_thumbprint (gconstpointer a, gconstpointer b)
 {
-  return strcmp (cc_store_entry_get_id (*(CcStoreEntry **) a),
-                 cc_store_entry_get_id (*(CcStoreEntry **) b));
+  return strcmp (cc_certificate_get_thumbprint (*(CcCertificate **) a),
+                 cc_certificate_get_thumbprint (*(CcCertificate **) b));
 }
 
 gboolean
@@ -1263,7 +1345,7 @@ _cc_store_rehash (CcStore *self, GError **error)
 {
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) counters = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (self->entries->len);
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (self->rows->len);
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();   /* borrowed from wanted */
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
@@ -1273,12 +1355,12 @@ _cc_store_rehash (CcStore *self, GError **error)
   const char *name;
 
   /* deterministic: the same store always gets the same links */
-  for (guint i = 0; i < self->entries->len; i++)
-    g_ptr_array_add (sorted, g_ptr_array_index (self->entries, i));
-  g_ptr_array_sort (sorted, compare_by_id);
+  for (guint i = 0; i < self->rows->len; i++)
+    g_ptr_array_add (sorted, ROW (self->rows, i)->certificate);
+  g_ptr_array_sort (sorted, compare_by_thumbprint);
   for (guint i = 0; i < sorted->len; i++)
     {
-      CcCertificate *cert = cc_store_entry_get_certificate (g_ptr_array_index (sorted, i));
+      CcCertificate *cert = g_ptr_array_index (sorted, i);
       gulong hash = cc_certificate_get_subject_hash (cert);
       guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counters, GUINT_TO_POINTER (hash)));
 
@@ -1343,9 +1425,9 @@ _cc_store_refresh_assignments (CcStore *self)
 {
   if (self->server == NULL || self->kind != CC_STORE_PERSONAL)
     return;
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < self->rows->len; i++)
     {
-      CcStoreEntry *entry = g_ptr_array_index (self->entries, i);
+      CcStoreEntry *entry = row_get_entry (ROW (self->rows, i));
       g_autofree char *assigned = cc_server_dup_assigned_to (self->server,
                                                              cc_store_entry_get_id (entry));
       _cc_store_entry_set_assigned_to (entry, assigned);
