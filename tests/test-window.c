@@ -314,6 +314,158 @@ test_sidebar (void)
   }
 }
 
+/* the tree expander of the sidebar row showing item, when it has a widget */
+static GtkWidget *
+find_row_expander (GtkWidget *widget,
+                   gpointer   item)
+{
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+      g_autoptr(GObject) row_item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+      return row_item == item ? widget : NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_expander (child, item);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A deployment bigger than a screen: the tree starts with what fits (the sites and their
+ * pools), each pool's servers and each server's stores made when the row expands; expanding
+ * shows them in natural order and a store row reached that way shows the store. */
+static void
+test_sidebar_large (void)
+{
+  static const char * const added[] = { "fe10", "fe9", "fe2", "fe1", "fe11" };
+  static const char * const shown[] = { "fe1", "fe2", "fe9", "fe10", "fe11" };
+  g_autofree char *path = g_build_filename (fixture.tmpdir, "large", NULL);
+  g_autoptr(CcDeployment) deployment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkTreeListRow) pool_row = NULL;
+  g_autoptr(GtkTreeListRow) server_row = NULL;
+  g_autoptr(CcWindow) window = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.certconsole.CertConsole");
+  /* this deployment is no step of the others: the recent ones are put back after it */
+  g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-deployments");
+  g_autofree char *last = g_settings_get_string (settings, "last-deployment");
+  GListModel *model;
+  GtkWidget *sidebar;
+  GtkWidget *expander;
+  CcPool *first_pool = NULL;
+  guint n;
+
+  deployment = cc_deployment_create (path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cc_deployment_add_site (deployment, "Lab", &error));
+  g_assert_no_error (error);
+  /* 12 pools of 5 servers: 74 rows with the pools expanded, more than fit at start */
+  for (guint p = 1; p <= 12; p++)
+    {
+      g_autofree char *pool = g_strdup_printf ("pool%02u.lab.example.com", p);
+
+      g_assert_nonnull (cc_deployment_add_pool (deployment, "Lab", pool, TRUE, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (added); i++)
+        {
+          g_autofree char *fqdn = g_strdup_printf ("%s.p%02u.lab.example.com", added[i], p);
+
+          g_assert_nonnull (cc_deployment_add_server (deployment, pool, fqdn,
+                                                      CC_ROLE_FRONT_END, &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_clear_object (&deployment);
+
+  window = g_object_ref (cc_window_new (fixture.app, path));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (window);
+  g_assert_nonnull (cc_window_get_deployment (window));
+  sidebar = GTK_WIDGET (_cc_window_get_sidebar (window));
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (sidebar)));
+
+  /* All Servers, the site (expanded), its 12 pools (collapsed): no server or store row */
+  n = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n, ==, 14);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (CC_IS_SITE (item))
+        g_assert_true (gtk_tree_list_row_get_expanded (row));
+      else if (CC_IS_POOL (item))
+        {
+          g_assert_true (gtk_tree_list_row_is_expandable (row));
+          g_assert_false (gtk_tree_list_row_get_expanded (row));
+          if (first_pool == NULL)
+            {
+              first_pool = CC_POOL (item);
+              pool_row = g_object_ref (row);
+            }
+        }
+      else
+        g_assert_true (CC_IS_DEPLOYMENT (item));
+    }
+  g_assert_nonnull (first_pool);
+  g_assert_cmpstr (cc_pool_get_fqdn (first_pool), ==, "pool01.lab.example.com");
+
+  /* the pool's row expanded as its arrow does it: its servers follow it, in natural order */
+  cc_test_wait_frames (GTK_WIDGET (window), 3);
+  expander = find_row_expander (sidebar, first_pool);
+  g_assert_nonnull (expander);
+  g_assert_true (gtk_widget_activate_action (expander, "listitem.expand", NULL));
+  g_assert_true (gtk_tree_list_row_get_expanded (pool_row));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 14 + G_N_ELEMENTS (shown));
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    {
+      guint position = gtk_tree_list_row_get_position (pool_row) + 1 + i;
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+      g_autofree char *fqdn = g_strdup_printf ("%s.p01.lab.example.com", shown[i]);
+
+      g_assert_true (CC_IS_SERVER (item));
+      g_assert_cmpstr (cc_server_get_fqdn (CC_SERVER (item)), ==, fqdn);
+      g_assert_cmpuint (gtk_tree_list_row_get_depth (row), ==, 2);
+      g_assert_false (gtk_tree_list_row_get_expanded (row));
+      if (i == 0)
+        server_row = g_object_ref (row);
+    }
+  cc_test_wait_frames (GTK_WIDGET (window), 3);
+  assert_shows_label (sidebar, "fe1.p01.lab.example.com");
+  assert_shows_label (sidebar, "fe10.p01.lab.example.com");
+
+  /* a server expanded: its four stores; the Personal store's row shows that store */
+  gtk_tree_list_row_set_expanded (server_row, TRUE);
+  {
+    guint position = gtk_tree_list_row_get_position (server_row) + 1;
+    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
+    g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+    g_autoptr(GObject) server = gtk_tree_list_row_get_item (server_row);
+
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 14 + G_N_ELEMENTS (shown) + CC_N_STORES);
+    g_assert_true (CC_IS_STORE (item));
+    g_assert_cmpint (cc_store_get_kind (CC_STORE (item)), ==, CC_STORE_PERSONAL);
+    g_assert_true (cc_store_get_server (CC_STORE (item)) == CC_SERVER (server));
+    g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, TRUE));
+    wait_until_idle (window);
+    g_assert_true (_cc_window_get_store (window) == CC_STORE (item));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (_cc_window_get_content_stack (window)),
+                     ==, "empty");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_set_strv (settings, "recent-deployments", (const char * const *) recent);
+  g_settings_set_string (settings, "last-deployment", last);
+}
+
 static void
 test_trusted_root (void)
 {
@@ -1309,6 +1461,7 @@ main (int   argc,
 
   g_test_add_func ("/window/open", test_open);
   g_test_add_func ("/window/sidebar", test_sidebar);
+  g_test_add_func ("/window/sidebar-large", test_sidebar_large);
   g_test_add_func ("/window/trusted-root", test_trusted_root);
   g_test_add_func ("/window/columns", test_columns);
   g_test_add_func ("/window/cancel", test_cancel);

@@ -728,6 +728,44 @@ create_child_model (gpointer item,
   return NULL;
 }
 
+/* The tree at start: level after level (sites, pools, servers) expanded while everything
+ * shown stays within SIDEBAR_START_ROWS rows, so that the first frame makes the widgets of
+ * a screen or two, not of every server and store (GTK 4.8's list views make up to 200 rows'
+ * widgets, and an expanded tree model counts every node below). The demo deployment starts
+ * fully expanded; one of a thousand servers shows its sites, their pools and servers built
+ * when a row expands. */
+#define SIDEBAR_START_ROWS 60
+
+static void
+expand_start_levels (GtkTreeListModel *model)
+{
+  for (guint depth = 0; depth < 3; depth++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      guint n_after = n;
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        {
+          GtkTreeListRow *row = gtk_tree_list_model_get_row (model, i);
+          g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+          if (gtk_tree_list_row_get_depth (row) == depth && G_IS_LIST_MODEL (item)
+              && !CC_IS_STORE (item) && !CC_IS_DEPLOYMENT (item))
+            {
+              n_after += g_list_model_get_n_items (G_LIST_MODEL (item));
+              g_ptr_array_add (rows, row);
+            }
+          else
+            g_object_unref (row);
+        }
+      if (rows->len == 0 || n_after > SIDEBAR_START_ROWS)
+        return;
+      for (guint i = 0; i < rows->len; i++)
+        gtk_tree_list_row_set_expanded (g_ptr_array_index (rows, i), TRUE);
+    }
+}
+
 static const char *
 store_icon_name (CcStoreKind kind)
 {
@@ -1089,8 +1127,11 @@ show_deployment (CcWindow     *self,
                  CcDeployment *deployment)
 {
   g_set_object (&self->deployment, deployment);
+  g_clear_object (&self->tree_model);
+  /* children models made when a row expands */
   self->tree_model = gtk_tree_list_model_new (dup_sidebar_root (self->deployment),
-                                              FALSE, TRUE, create_child_model, NULL, NULL);
+                                              FALSE, FALSE, create_child_model, NULL, NULL);
+  expand_start_levels (self->tree_model);
   gtk_single_selection_set_model (self->sidebar_selection, G_LIST_MODEL (self->tree_model));
   count_stores (self);
 
