@@ -425,29 +425,28 @@ _cc_certificate_new_take_x509 (X509 *x509, GBytes *der)
 }
 
 /* A certificate made from an index's summary parses its DER on first need only. */
-static GMutex lazy_lock;
-
 X509 *
 _cc_certificate_get_x509 (CcCertificate *self)
 {
   X509 *x509 = g_atomic_pointer_get (&self->x509);
+  const unsigned char *p;
   gsize len;
 
   if (x509 != NULL)
     return x509;
-  g_mutex_lock (&lazy_lock);
-  x509 = self->x509;
-  if (x509 == NULL)
+  /* parsed outside any lock (the checking threads parse leaves side by side); two threads
+   * that meet the same one both parse it, and the first to finish wins */
+  p = g_bytes_get_data (self->der, &len);
+  /* the DER's SHA-256 was checked against the thumbprint, and it parsed when the summary
+   * was made from it */
+  x509 = d2i_X509 (NULL, &p, len);
+  g_assert (x509 != NULL);
+  X509_check_purpose (x509, -1, 0);
+  if (!g_atomic_pointer_compare_and_exchange (&self->x509, NULL, x509))
     {
-      const unsigned char *p = g_bytes_get_data (self->der, &len);
-      /* the DER's SHA-256 was checked against the thumbprint, and it parsed when the
-       * summary was made from it */
-      x509 = d2i_X509 (NULL, &p, len);
-      g_assert (x509 != NULL);
-      X509_check_purpose (x509, -1, 0);
-      g_atomic_pointer_set (&self->x509, x509);
+      X509_free (x509);
+      x509 = g_atomic_pointer_get (&self->x509);
     }
-  g_mutex_unlock (&lazy_lock);
   return x509;
 }
 
