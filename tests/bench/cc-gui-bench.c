@@ -218,7 +218,8 @@ wait_painted (CcWindow  *window,
   return wait.painted;
 }
 
-/* the sidebar shows rows: a server's name is on screen */
+/* the sidebar shows rows: All Servers and the sites at least (a big deployment's pools and
+ * servers show when their rows are expanded) */
 static gboolean
 tree_drawn (CcWindow *window)
 {
@@ -227,7 +228,7 @@ tree_drawn (CcWindow *window)
   GtkWidget *child;
 
   if (cc_window_get_deployment (window) == NULL || !gtk_widget_get_mapped (sidebar)
-      || model == NULL || g_list_model_get_n_items (model) < 8)
+      || model == NULL || g_list_model_get_n_items (model) < 2)
     return FALSE;
 
   /* a row widget laid out with a label in it */
