@@ -121,6 +121,16 @@ gboolean  _cc_read_file           (const char   *path,
                                    char        **contents,
                                    gsize        *len,
                                    GError      **error);
+/* _cc_read_file of name relative to the folder dir_fd (AT_FDCWD: name is a path), with the
+ * same checks, counts and messages; messages name dir/name (dir NULL: name); st_out
+ * (nullable) gets the stat of what was read */
+gboolean  _cc_read_file_at        (int           dir_fd,
+                                   const char   *dir,
+                                   const char   *name,
+                                   GStatBuf     *st_out,
+                                   char        **contents,
+                                   gsize        *len,
+                                   GError      **error);
 gboolean  _cc_mkdir               (const char   *path,
                                    int           mode,
                                    GError      **error);

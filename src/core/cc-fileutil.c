@@ -244,9 +244,33 @@ fail:
   }
 }
 
+/* the file as messages name it: dir/name (made when first needed), or name without dir */
+static const char *
+message_path (char **full, const char *dir, const char *name)
+{
+  if (dir == NULL)
+    return name;
+  if (*full == NULL)
+    *full = g_build_filename (dir, name, NULL);
+  return *full;
+}
+
 gboolean
 _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
 {
+  return _cc_read_file_at (AT_FDCWD, NULL, path, NULL, contents, len, error);
+}
+
+gboolean
+_cc_read_file_at (int          dir_fd,
+                  const char  *dir,
+                  const char  *name,
+                  GStatBuf    *st_out,
+                  char       **contents,
+                  gsize       *len,
+                  GError     **error)
+{
+  g_autofree char *full = NULL;   /* dir/name, made only for a message */
   struct stat st;
   g_autofree char *data = NULL;
   gsize got = 0;
@@ -254,22 +278,23 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
 
   /* opened once and checked on what was opened: a FIFO or a device (/dev/zero) would have
    * no end, and a file that grows after a stat would pass a size check made on its name */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     {
-      set_errno_error (error, errno, _("Cannot read “%s”"), path);
+      set_errno_error (error, errno, _("Cannot read “%s”"), message_path (&full, dir, name));
       return FALSE;
     }
   if (fstat (fd, &st) != 0)
     {
-      set_errno_error (error, errno, _("Cannot read “%s”"), path);
+      set_errno_error (error, errno, _("Cannot read “%s”"), message_path (&full, dir, name));
       close (fd);
       return FALSE;
     }
   if (S_ISDIR (st.st_mode))
     {
       close (fd);
-      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("“%s” is a folder, not a file"), path);
+      g_set_error (error, CC_ERROR, CC_ERROR_IO, _("“%s” is a folder, not a file"),
+                   message_path (&full, dir, name));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
@@ -277,7 +302,7 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
       close (fd);
       g_set_error (error, CC_ERROR, CC_ERROR_IO,
                    _("“%s” is not a regular file (a device, a pipe or a socket); save what it "
-                     "holds to a file and give that"), path);
+                     "holds to a file and give that"), message_path (&full, dir, name));
       return FALSE;
     }
   if (st.st_size > CC_MAX_FILE_SIZE)
@@ -296,7 +321,7 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
         continue;
       if (n < 0)
         {
-          set_errno_error (error, errno, _("Cannot read “%s”"), path);
+          set_errno_error (error, errno, _("Cannot read “%s”"), message_path (&full, dir, name));
           close (fd);
           return FALSE;
         }
@@ -307,7 +332,16 @@ _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
         goto too_big;
       got += n;
     }
+  /* a file that shrank while read: the stat of what it is now */
+  if (st_out != NULL && got != (gsize) st.st_size && fstat (fd, &st) != 0)
+    {
+      set_errno_error (error, errno, _("Cannot read “%s”"), message_path (&full, dir, name));
+      close (fd);
+      return FALSE;
+    }
   close (fd);
+  if (st_out != NULL)
+    *st_out = st;
   data[got] = '\0';
   *contents = g_steal_pointer (&data);
   if (len != NULL)
@@ -318,7 +352,7 @@ too_big:
   close (fd);
   g_set_error (error, CC_ERROR, CC_ERROR_IO,
                _("“%s” is larger than %d MiB; it cannot be a certificate file"),
-               path, CC_MAX_FILE_SIZE / (1024 * 1024));
+               message_path (&full, dir, name), CC_MAX_FILE_SIZE / (1024 * 1024));
   return FALSE;
 }
 

@@ -308,55 +308,6 @@ compare_rows (gconstpointer a, gconstpointer b)
   return r;
 }
 
-/* Reads a store's file relative to its folder, in four calls (openat, fstat, one read of a
- * byte more than the size, close), and gives the stat of what was read, for the index.
- * FALSE on anything unusual (not a regular file, too big, an error, a file that grows):
- * _cc_read_file then reads it by its path and says what is wrong in its own words. */
-static gboolean
-read_store_file (int         dir_fd,
-                 const char *name,
-                 GStatBuf   *st,
-                 char      **contents,
-                 gsize      *len)
-{
-  g_autofree char *data = NULL;
-  gsize got = 0;
-  int fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-  if (fd < 0)
-    return FALSE;
-  if (fstat (fd, st) != 0 || !S_ISREG (st->st_mode) || st->st_size > CC_MAX_FILE_SIZE)
-    {
-      close (fd);
-      return FALSE;
-    }
-  data = g_malloc ((gsize) st->st_size + 2);
-  for (;;)
-    {
-      /* a regular file reads short only at its end: asking one byte past the size seen, a
-       * file that grew meanwhile is noticed */
-      ssize_t n = read (fd, data + got, (gsize) st->st_size + 1 - got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 || got + (gsize) n > (gsize) st->st_size)
-        {
-          close (fd);
-          return FALSE;
-        }
-      got += (gsize) n;
-      if (n == 0 || got == (gsize) st->st_size)
-        break;
-    }
-  close (fd);
-  if (got != (gsize) st->st_size)
-    return FALSE;   /* shrank meanwhile */
-  data[got] = '\0';
-  *contents = g_steal_pointer (&data);
-  *len = got;
-  return TRUE;
-}
-
 /* the file's full path, made when a message needs it */
 static const char *
 store_file_path (char **path, const char *dir, const char *name)
@@ -414,7 +365,7 @@ load_certificate_file (Row          *row,
    * from this deployment's parsed ones, or from the file */
   /* relative to the folder: one name to look up, not the whole path; with no index to
    * match, the stat comes with the reading */
-  if (fresh != NULL && (index != NULL || dir_fd < 0))
+  if (fresh != NULL && index != NULL)
     have_stat = dir_fd >= 0 ? fstatat (dir_fd, name, &st, 0) == 0 : g_stat (path, &st) == 0;
   if (have_stat && _cc_store_index_matches (index, thumbprint, &st, &summary))
     {
@@ -439,20 +390,14 @@ load_certificate_file (Row          *row,
     }
 
   (*n_read)++;
-  if (dir_fd >= 0 && read_store_file (dir_fd, name, &st, &data, &len))
-    have_stat = fresh != NULL;   /* the stat of what was read */
-  else
+  /* relative to the folder: open, fstat, read, close; and the stat of what was read */
+  if (!(dir_fd >= 0 ? _cc_read_file_at (dir_fd, dir, name, &st, &data, &len, &error)
+                    : _cc_read_file_at (AT_FDCWD, NULL, path, &st, &data, &len, &error)))
     {
-      if (dir_fd >= 0)
-        have_stat = FALSE;   /* what is read may not be what was stat'ed: no row for it */
-      if (path == NULL)
-        path = g_build_filename (dir, name, NULL);
-      if (!_cc_read_file (path, &data, &len, &error))
-        {
-          _cc_strv_builder_take (problems, g_strdup (error->message));
-          return FALSE;
-        }
+      _cc_strv_builder_take (problems, g_strdup (error->message));
+      return FALSE;
     }
+  have_stat = fresh != NULL;
   blocks = _cc_pem_decode_all (data, len, "CERTIFICATE");
   if (blocks->len == 0)
     {
