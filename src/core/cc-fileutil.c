@@ -307,16 +307,15 @@ _cc_read_file_at (int          dir_fd,
     }
   if (st.st_size > CC_MAX_FILE_SIZE)
     goto too_big;
-  data = g_malloc ((gsize) st.st_size + 1);
+  /* room for the size seen, one byte past it and the terminating NUL */
+  data = g_malloc ((gsize) st.st_size + 2);
   atomic_fetch_add (&work_files_read, 1);
   for (;;)
     {
-      gsize room = (gsize) st.st_size - got;
-      ssize_t n;
-      char probe;
+      /* one byte past the size seen: a file that grew meanwhile is noticed, and a file that
+       * did not is read in one call (a regular file reads short only at its end) */
+      ssize_t n = read (fd, data + got, (gsize) st.st_size + 1 - got);
 
-      /* one byte past the size seen: a file that grew meanwhile is noticed */
-      n = room > 0 ? read (fd, data + got, room) : read (fd, &probe, 1);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -328,9 +327,11 @@ _cc_read_file_at (int          dir_fd,
       if (n == 0)
         break;
       atomic_fetch_add (&work_bytes_read, (guint64) n);
-      if (room == 0)
+      got += (gsize) n;
+      if (got > (gsize) st.st_size)
         goto too_big;
-      got += n;
+      if (got == (gsize) st.st_size)
+        break;
     }
   /* a file that shrank while read: the stat of what it is now */
   if (st_out != NULL && got != (gsize) st.st_size && fstat (fd, &st) != 0)
