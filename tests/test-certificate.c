@@ -1,6 +1,10 @@
 /* test-certificate.c: parsing of certificates made by a test PKI (RSA and EC, with and
  * without SANs, expired, UTF-8 subject), bad input, and the Details section model. */
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 #include "certconsole-core.h"
+#include "cc-core-private.h"
 #include "cc-test-pki.h"
 
 static CcTestPki *pki;
@@ -146,6 +150,69 @@ test_der_round_trip (void)
   g_assert_cmpstr (cc_certificate_get_thumbprint (again), ==, cc_certificate_get_thumbprint (cert));
 }
 
+static gboolean
+openssl_reads (const guint8 *der, gsize len)
+{
+  const unsigned char *p = der;
+  X509 *x = d2i_X509 (NULL, &p, (long) len);
+  gboolean whole = x != NULL && p == der + len;
+
+  X509_free (x);
+  ERR_clear_error ();
+  return whole;
+}
+
+/* The index's summaries are checked with _cc_der_has_certificate_shape instead of d2i_X509
+ * (which costs twelve times as much): what it accepts, d2i_X509 must read, or the lazy parse
+ * of a certificate made from a summary would fail. Every prefix, one byte more, and every
+ * bit flipped, of an RSA and an EC certificate. */
+static void
+test_shape (void)
+{
+  CcTestCertOptions options[] = {
+    { .common_name = "shape-rsa.contoso.com", .key = "rsa:2048" },
+    { .common_name = "shape-ec.contoso.com", .key = "ec:p256",
+      .sans = (const char *[]) { "shape-ec.contoso.com", NULL } },
+  };
+  static const guint8 not_a_certificate[] = { 0x30, 0x09, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02,
+                                              0x02, 0x01, 0x03 };
+  guint n_accepted_flips = 0;
+
+  g_assert_false (_cc_der_has_certificate_shape (not_a_certificate, sizeof not_a_certificate));
+  g_assert_false (_cc_der_has_certificate_shape (not_a_certificate, 0));
+  for (guint k = 0; k < G_N_ELEMENTS (options); k++)
+    {
+      g_autofree char *pem = cc_test_pki_issue (pki, &options[k], NULL);
+      g_autoptr(GBytes) der_bytes = cc_test_pem_to_der (pem);
+      gsize len;
+      const guint8 *der = g_bytes_get_data (der_bytes, &len);
+      g_autofree guint8 *copy = g_malloc (len + 1);
+
+      g_assert_true (_cc_der_has_certificate_shape (der, len));
+      g_assert_true (openssl_reads (der, len));
+      for (gsize n = 0; n < len; n++)
+        g_assert_false (_cc_der_has_certificate_shape (der, n));
+      memcpy (copy, der, len);
+      copy[len] = 0;
+      g_assert_false (_cc_der_has_certificate_shape (copy, len + 1));
+      for (gsize i = 0; i < len; i++)
+        for (guint bit = 0; bit < 8; bit++)
+          {
+            memcpy (copy, der, len);
+            copy[i] ^= (guint8) (1u << bit);
+            if (_cc_der_has_certificate_shape (copy, len))
+              {
+                if (!openssl_reads (copy, len))
+                  g_error ("byte %" G_GSIZE_FORMAT " bit %u: the shape check accepts what "
+                           "d2i_X509 refuses", i, bit);
+                n_accepted_flips++;
+              }
+          }
+    }
+  /* most flips land in names, serials, keys and signatures, which stay certificates */
+  g_assert_cmpuint (n_accepted_flips, >, 1000);
+}
+
 static void
 test_bad_input (void)
 {
@@ -253,6 +320,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/certificate/ca-and-self-signed", test_ca_and_self_signed);
   g_test_add_func ("/certificate/der-round-trip", test_der_round_trip);
   g_test_add_func ("/certificate/bad-input", test_bad_input);
+  g_test_add_func ("/certificate/shape", test_shape);
   g_test_add_func ("/certificate/sections", test_sections);
   ret = g_test_run ();
   cc_test_pki_free (pki);

@@ -168,6 +168,8 @@ CcCertificate *_cc_certificate_new_from_x509 (X509 *x509, GError **error);
  * certificate made from them that parses the DER only when it is needed (NULL when the
  * bytes are not such a summary, or not of the certificate whose SHA-256 is thumbprint) */
 GBytes   *_cc_certificate_dup_summary      (CcCertificate *self);
+gboolean  _cc_der_has_certificate_shape (const guint8 *der,
+                                        gsize         len);
 CcCertificate *_cc_certificate_new_from_summary (GBytes     *summary,
                                                  const char *thumbprint);
 /* takes x509, parsed from exactly the bytes der (no second parse) */
@@ -201,7 +203,9 @@ typedef struct _CcStoreIndex CcStoreIndex;
 char         *_cc_store_index_dup_path  (const char   *dir);
 CcStoreIndex *_cc_store_index_new       (void);
 /* NULL when there is none, or it is damaged in any way (then it is rebuilt) */
-CcStoreIndex *_cc_store_index_read      (const char   *dir);
+CcStoreIndex *_cc_store_index_read_at   (int           dir_fd,
+                                         const char   *dir);
+CcStoreIndex *_cc_store_index_new_sized (CcStoreIndex *previous);
 /* the same from the file's bytes (the fuzz target's way in) */
 CcStoreIndex *_cc_store_index_new_from_data (const char *data,
                                              gsize       len);

@@ -114,6 +114,25 @@ _cc_store_index_new (void)
   return self;
 }
 
+/* an index to be filled with about as many rows and summaries as previous (nullable) */
+CcStoreIndex *
+_cc_store_index_new_sized (CcStoreIndex *previous)
+{
+  CcStoreIndex *self = _cc_store_index_new ();
+
+  if (previous != NULL)
+    {
+      g_array_set_size (self->rows, previous->rows->len);
+      g_array_set_size (self->rows, 0);
+      if (previous->summaries != NULL)
+        {
+          g_byte_array_set_size (self->building, g_bytes_get_size (previous->summaries));
+          g_byte_array_set_size (self->building, 0);
+        }
+    }
+  return self;
+}
+
 void
 _cc_store_index_free (CcStoreIndex *self)
 {
@@ -131,19 +150,20 @@ _cc_store_index_get_n_rows (CcStoreIndex *self)
   return self->rows->len;
 }
 
+/* dir_fd: the store folder, open; dir: its path, for messages */
 CcStoreIndex *
-_cc_store_index_read (const char *dir)
+_cc_store_index_read_at (int dir_fd, const char *dir)
 {
-  g_autofree char *path = _cc_store_index_dup_path (dir);
   g_autofree char *data = NULL;
   CcStoreIndex *self;
   gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, NULL))
+  if (!_cc_read_file_at (dir_fd, dir, ".cc-index", NULL, &data, &len, NULL))
     return NULL;
   self = _cc_store_index_new_from_data (data, len);
   if (self == NULL)
-    g_debug ("%s is damaged; the store is read from its files and the index rebuilt", path);
+    g_debug ("%s/.cc-index is damaged; the store is read from its files and the index rebuilt",
+             dir);
   return self;
 }
 
