@@ -433,6 +433,34 @@ test_bulk_import (Fixture *f, gconstpointer data)
       g_assert_cmpuint (count_hash_links (cc_store_get_path (roots)), ==, n + 2);
     }
 
+  /* one file on disk per certificate, linked from every server's store */
+  {
+    CcStore *first = cc_server_get_store (g_ptr_array_index (servers, 0), CC_STORE_TRUSTED_ROOT);
+    guint n_shared = 0;
+
+    for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (first)); j++)
+      {
+        const char *tp = cc_certificate_get_thumbprint (_cc_store_get_certificate (first, j));
+        g_autofree char *p0 = g_strdup_printf ("%s/%s.pem", cc_store_get_path (first), tp);
+        GStatBuf st0;
+
+        g_assert_cmpint (g_stat (p0, &st0), ==, 0);
+        g_assert_cmpint (st0.st_mode & 0777, ==, 0644);
+        for (guint i = 1; i < servers->len; i++)
+          {
+            CcStore *other = cc_server_get_store (g_ptr_array_index (servers, i), CC_STORE_TRUSTED_ROOT);
+            g_autofree char *pi = g_strdup_printf ("%s/%s.pem", cc_store_get_path (other), tp);
+            GStatBuf sti;
+
+            g_assert_cmpint (g_stat (pi, &sti), ==, 0);
+            if (sti.st_ino == st0.st_ino)
+              n_shared++;
+          }
+      }
+    /* the bundle's 400 were one batch; the generator's 2 roots are linked already */
+    g_assert_cmpuint (n_shared, ==, (n + 2) * (servers->len - 1));
+  }
+
   /* what is there already is skipped */
   g_ptr_array_set_size (report->changes, 0);
   g_assert_true (cc_import_chain (d, servers, bundle, report, &error));
@@ -657,6 +685,203 @@ test_entries_on_demand (Fixture *f, gconstpointer data)
   g_assert_cmpuint (_cc_store_entry_get_n_live (), ==, before);
 }
 
+/* the distinct files (inodes) and all the files of the deployment's certificate stores */
+static void
+count_store_files (CcDeployment *d, guint *n_files, guint *n_inodes)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  g_autoptr(GHashTable) inodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  *n_files = 0;
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      {
+        CcStore *store = cc_server_get_store (g_ptr_array_index (servers, i), kind);
+        g_autoptr(GDir) dir = g_dir_open (cc_store_get_path (store), 0, NULL);
+        const char *name;
+
+        while (kind != CC_STORE_REQUESTS && dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+          if (strlen (name) == 68 && g_str_has_suffix (name, ".pem"))
+            {
+              g_autofree char *p = g_build_filename (cc_store_get_path (store), name, NULL);
+              GStatBuf st;
+              gint64 *ino = g_new (gint64, 1);
+
+              g_assert_cmpint (g_stat (p, &st), ==, 0);
+              *ino = (gint64) st.st_ino;
+              g_hash_table_add (inodes, ino);
+              (*n_files)++;
+            }
+      }
+  *n_inodes = g_hash_table_size (inodes);
+}
+
+static void
+load_all (CcDeployment *d)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      g_ptr_array_add (stores, cc_server_get_store (g_ptr_array_index (servers, i), kind));
+  g_assert_true (cc_stores_load (stores, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* the problems of every server's Trusted Root store, one line each */
+static char *
+root_problems (CcDeployment *d)
+{
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < servers->len; i++)
+    {
+      CcStore *roots = cc_server_get_store (g_ptr_array_index (servers, i), CC_STORE_TRUSTED_ROOT);
+      const char * const *problems = cc_store_get_problems (roots);
+      for (guint j = 0; problems[j] != NULL; j++)
+        g_string_append_printf (out, "%s\n", problems[j]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A certificate that many stores link to (a batch writes it once: the generator's roots, an
+ * import on every server) is stat'ed once per loading thread, not once per store; and a
+ * change to it, in place or by replacing one server's copy, is noticed where it shows. */
+static void
+test_shared_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autofree char *described = NULL;
+  g_autofree char *root_file = NULL;
+  g_autofree char *other_file = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *original = NULL;
+  const guint n_servers = 6, n_roots = 5;
+  guint n_read, n_indexed, n_files, n_inodes;
+  CcWorkCounts work;
+  gboolean by_inode;
+  gsize len;
+
+  generate (f, n_servers, n_roots);
+  let_files_age ();
+  d = open_deployment (f);
+  described = describe (d, &n_read, &n_indexed);   /* writes every index */
+  count_store_files (d, &n_files, &n_inodes);
+  g_assert_cmpuint (n_files, ==, n_servers * (n_roots + 1 + 4));
+  /* the roots and the issuing CA are one file each; the 4 certificates of each server its own */
+  g_assert_cmpuint (n_inodes, ==, n_roots + 1 + n_servers * 4);
+  {
+    g_autofree char *servers_dir = g_build_filename (f->path, "servers", NULL);
+    int fd = open (servers_dir, O_RDONLY | O_DIRECTORY);
+    by_inode = _cc_listing_gives_inodes (fd);
+    close (fd);
+  }
+
+  /* reopened: every file vouched for by its index, and the shared ones stat'ed once a
+   * thread (where the folder's listing tells inodes apart) */
+  g_clear_object (&d);
+  d = open_deployment (f);
+  _cc_work_counts_reset ();
+  load_all (d);
+  _cc_work_counts_get (&work);
+  if (by_inode)
+    g_assert_cmpuint (work.store_file_stats, <=,
+                      (n_roots + 1) * MAX (1, g_get_num_processors ()) + n_servers * 4);
+  else
+    g_assert_cmpuint (work.store_file_stats, ==, n_files);
+  g_clear_object (&d);
+  d = open_deployment (f);
+  {
+    g_autofree char *again = describe (d, &n_read, &n_indexed);
+    g_assert_cmpstr (again, ==, described);
+    /* trust stores keep no summaries: each of their certificates is read once for all
+     * (by each loading thread that meets it first at the same time) */
+    g_assert_cmpuint (n_read, >=, n_roots + 1);
+    g_assert_cmpuint (n_read, <=, (n_roots + 1) * MAX (1, g_get_num_processors ()));
+  }
+
+  /* one root changed in place (every server links to it), its size and mtime put back:
+   * every server notices */
+  servers = cc_deployment_list_servers (d);
+  {
+    CcStore *roots = cc_server_get_store (g_ptr_array_index (servers, 0), CC_STORE_TRUSTED_ROOT);
+    root_file = first_file (roots);
+  }
+  {
+    GStatBuf st;
+    int fd;
+    char *body;
+    struct timespec times[2];
+
+    g_assert_cmpint (g_stat (root_file, &st), ==, 0);
+    g_assert_cmpuint (st.st_nlink, ==, n_servers);
+    g_assert_true (g_file_get_contents (root_file, &content, &len, NULL));
+    original = g_memdup2 (content, len);
+    body = strstr (content, "-----\n") + 6 + 200;   /* inside the signed part */
+    *body = *body == 'A' ? 'B' : 'A';
+    fd = open (root_file, O_WRONLY);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (pwrite (fd, content, len, 0), ==, (gssize) len);
+    close (fd);
+    times[0] = st.st_atim;
+    times[1] = st.st_mtim;
+    g_assert_cmpint (utimensat (AT_FDCWD, root_file, times, 0), ==, 0);
+  }
+  g_clear_pointer (&servers, g_ptr_array_unref);
+  g_clear_object (&d);
+  d = open_deployment (f);
+  load_all (d);
+  {
+    g_autofree char *problems = root_problems (d);
+    g_auto(GStrv) lines = g_strsplit (problems, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, n_servers + 1);   /* and the empty last one */
+    for (guint i = 0; i < n_servers; i++)
+      g_assert_nonnull (strstr (lines[i], "changed outside the console"));
+  }
+
+  /* put back in place: nothing to report (the index is rewritten) */
+  {
+    int fd = open (root_file, O_WRONLY);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (pwrite (fd, original, len, 0), ==, (gssize) len);
+    close (fd);
+  }
+  g_clear_object (&d);
+  let_files_age ();
+  d = open_deployment (f);
+  load_all (d);
+  {
+    g_autofree char *problems = root_problems (d);
+    g_assert_cmpstr (problems, ==, "");
+  }
+
+  /* one server's copy replaced by another file (a rename: its own inode), the others still
+   * linked: that server alone notices */
+  servers = cc_deployment_list_servers (d);
+  {
+    CcStore *roots = cc_server_get_store (g_ptr_array_index (servers, 1), CC_STORE_TRUSTED_ROOT);
+    g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (roots), 0);
+    other_file = g_strdup_printf ("%s/%s.pem", cc_store_get_path (roots), cc_store_entry_get_id (e));
+  }
+  /* the changed bytes of above, written to a new file renamed over this one */
+  g_assert_true (g_file_set_contents (other_file, content, len, NULL));
+  g_clear_pointer (&servers, g_ptr_array_unref);
+  g_clear_object (&d);
+  d = open_deployment (f);
+  load_all (d);
+  {
+    g_autofree char *problems = root_problems (d);
+    g_assert_nonnull (strstr (problems, other_file));
+    g_assert_nonnull (strstr (problems, "changed outside the console"));
+    g_assert_null (strchr (strchr (problems, '\n') + 1, '\n'));   /* one line */
+  }
+}
+
 /* Each signature of the deployment is verified once: a check verifies each unique leaf's
  * and the issuing CA's, a second check none; a remembered signature never makes a chain
  * trusted on a server that does not trust its root. */
@@ -743,6 +968,7 @@ main (int argc, char *argv[])
   ADD ("bulk-import", test_bulk_import);
   ADD ("entries-on-demand", test_entries_on_demand);
   ADD ("signatures-remembered", test_signatures_remembered);
+  ADD ("shared-files", test_shared_files);
 #undef ADD
 
   return g_test_run ();

@@ -41,7 +41,10 @@ typedef struct
                               * decryptions of a part or of a key */
   gint64  pfx_max_rounds;    /* the most rounds one of them asked for (-1: none ran; scrypt
                               * within its bounds counts 0, beyond them G_MAXINT64) */
+  guint64 store_file_stats;  /* certificate files of store folders a load stat'ed to match
+                              * them with the folder's index */
 } CcWorkCounts;
+void      _cc_work_count_store_stats (guint64   n);
 void      _cc_work_counts_reset   (void);
 void      _cc_work_counts_get     (CcWorkCounts *counts);
 /* cc-pfx.c: a key derivation of rounds is about to run */
@@ -112,6 +115,15 @@ gboolean  _cc_batch_write         (CcBatch      *self,
                                    gsize         len,
                                    int           mode,
                                    GError      **error);
+gboolean  _cc_batch_write_shared  (CcBatch      *self,
+                                   const char   *path,
+                                   const char   *key,
+                                   const void   *data,
+                                   gsize         len,
+                                   int           mode,
+                                   GError      **error);
+gboolean  _cc_batch_knows         (CcBatch      *self,
+                                   const char   *key);
 guint     _cc_batch_get_n_files   (CcBatch      *self);
 gboolean  _cc_batch_commit        (CcBatch      *self,
                                    GError      **error);
@@ -124,6 +136,7 @@ gboolean  _cc_read_file           (const char   *path,
 /* _cc_read_file of name relative to the folder dir_fd (AT_FDCWD: name is a path), with the
  * same checks, counts and messages; messages name dir/name (dir NULL: name); st_out
  * (nullable) gets the stat of what was read */
+gboolean  _cc_listing_gives_inodes (int          dir_fd);
 gboolean  _cc_read_file_at        (int           dir_fd,
                                    const char   *dir,
                                    const char   *name,

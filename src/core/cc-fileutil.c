@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -57,6 +58,7 @@ static _Atomic guint64 work_files_read;
 static _Atomic guint64 work_bytes_read;
 static _Atomic guint64 work_derivations;
 static _Atomic gint64 work_max_rounds = -1;
+static _Atomic guint64 work_store_stats;
 
 void
 _cc_work_counts_reset (void)
@@ -65,6 +67,7 @@ _cc_work_counts_reset (void)
   atomic_store (&work_bytes_read, 0);
   atomic_store (&work_derivations, 0);
   atomic_store (&work_max_rounds, -1);
+  atomic_store (&work_store_stats, 0);
 }
 
 void
@@ -74,6 +77,14 @@ _cc_work_counts_get (CcWorkCounts *counts)
   counts->bytes_read = atomic_load (&work_bytes_read);
   counts->pfx_derivations = atomic_load (&work_derivations);
   counts->pfx_max_rounds = atomic_load (&work_max_rounds);
+  counts->store_file_stats = atomic_load (&work_store_stats);
+}
+
+/* once per store folder loaded: its threads count on their own */
+void
+_cc_work_count_store_stats (guint64 n)
+{
+  atomic_fetch_add (&work_store_stats, n);
 }
 
 void
@@ -259,6 +270,20 @@ gboolean
 _cc_read_file (const char *path, char **contents, gsize *len, GError **error)
 {
   return _cc_read_file_at (AT_FDCWD, NULL, path, NULL, contents, len, error);
+}
+
+/* TRUE when the folder's listing (readdir's d_ino) gives its files' own inode numbers, as
+ * stat would: ext4, XFS, Btrfs and tmpfs do; an overlay may show a lower layer's */
+gboolean
+_cc_listing_gives_inodes (int dir_fd)
+{
+  struct statfs fs;
+
+  return fstatfs (dir_fd, &fs) == 0
+         && (fs.f_type == 0xEF53             /* ext2, ext3, ext4 */
+             || fs.f_type == 0x58465342      /* XFS */
+             || fs.f_type == 0x9123683E      /* Btrfs */
+             || fs.f_type == 0x01021994);    /* tmpfs */
 }
 
 gboolean
@@ -547,7 +572,9 @@ typedef struct
 
 struct _CcBatch
 {
-  GArray *files;   /* of BatchFile */
+  GArray *files;       /* of BatchFile */
+  GHashTable *shared;  /* share key -> index + 1 in files of the file the others link to */
+  GHashTable *shared_data;  /* share key -> GBytes, what each of them holds */
 };
 
 static void
@@ -563,6 +590,9 @@ _cc_batch_new (void)
   CcBatch *self = g_new0 (CcBatch, 1);
   self->files = g_array_new (FALSE, TRUE, sizeof (BatchFile));
   g_array_set_clear_func (self->files, (GDestroyNotify) batch_file_clear);
+  self->shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->shared_data = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_bytes_unref);
   return self;
 }
 
@@ -633,6 +663,64 @@ fail:
     batch_file_clear (&f);
     return FALSE;
   }
+}
+
+/* As _cc_batch_write, for a file that holds the same bytes as every other file of the batch
+ * written with the same key (a certificate named by its thumbprint, on every server): the
+ * first is written, the others are hard links of its temporary file, renamed into place like
+ * any other. 10,000 servers trusting a root hold one copy of it on disk, and a reload stats
+ * that copy once (load_folder). Files are never changed in place, only replaced by a rename,
+ * so sharing one never changes another. Where a link cannot be made (another filesystem, no
+ * hard links, the filesystem's limit of links reached), the file is written.
+ * data may be NULL when the key was given before (_cc_batch_knows): its bytes are kept. */
+gboolean
+_cc_batch_write_shared (CcBatch *self, const char *path, const char *key, const void *data,
+                        gsize len, int mode, GError **error)
+{
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (self->shared, key));
+  GBytes *kept = g_hash_table_lookup (self->shared_data, key);
+
+  g_return_val_if_fail (data != NULL || kept != NULL, FALSE);
+
+  if (first > 0)
+    {
+      BatchFile *of = &g_array_index (self->files, BatchFile, first - 1);
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+
+      if (!_cc_journal_will_change_many (&path, 1, FALSE, error))
+        return FALSE;
+      for (guint attempt = 0; attempt < 8; attempt++)
+        {
+          BatchFile f = { g_strdup (path),
+                          g_strdup_printf ("%s/.%s.tmp-%06x", dir, base, g_random_int () & 0xffffff),
+                          FALSE };
+
+          if (link (of->tmp, f.tmp) == 0)
+            {
+              g_array_append_val (self->files, f);
+              return TRUE;
+            }
+          batch_file_clear (&f);
+          if (errno != EEXIST)
+            break;
+        }
+      /* written instead; and the next ones link to this one */
+    }
+  if (kept != NULL)
+    data = g_bytes_get_data (kept, &len);
+  if (!_cc_batch_write (self, path, data, len, mode, error))
+    return FALSE;
+  if (kept == NULL)
+    g_hash_table_insert (self->shared_data, g_strdup (key), g_bytes_new (data, len));
+  g_hash_table_replace (self->shared, g_strdup (key), GUINT_TO_POINTER (self->files->len));
+  return TRUE;
+}
+
+gboolean
+_cc_batch_knows (CcBatch *self, const char *key)
+{
+  return g_hash_table_contains (self->shared_data, key);
 }
 
 /* syncfs once per filesystem the batch wrote to */
@@ -732,5 +820,7 @@ _cc_batch_free (CcBatch *self)
         g_unlink (f->tmp);
     }
   g_array_unref (self->files);
+  g_hash_table_unref (self->shared);
+  g_hash_table_unref (self->shared_data);
   g_free (self);
 }

@@ -318,38 +318,132 @@ store_file_path (char **path, const char *dir, const char *name)
   return *path;
 }
 
-/* A loading thread's own map of thumbprint to the deployment's certificate (borrowed: the
- * deployment keeps every certificate it interned for its life). Every server trusts the same
- * roots, so nearly every file of a trust store is one the thread met already: looking it up
- * here spares the deployment's lock, which the threads would otherwise take in turns
- * 1.5 million times for 10,000 servers. */
-static GHashTable *
-memo_new (void)
+/* What a loading thread remembers while it loads many stores (_cc_stores_load_many).
+ *
+ * certificates: thumbprint -> the deployment's certificate (borrowed: the deployment keeps
+ * every certificate it interned for its life). Every server trusts the same roots, so nearly
+ * every file of a trust store is one the thread met already: looking it up here spares the
+ * deployment's lock, which the threads would otherwise take in turns 1.5 million times for
+ * 10,000 servers.
+ *
+ * inodes: (device, inode) -> the stat of a file several store folders link to (a batch
+ * writes the same certificate on every server once, and links it: _cc_batch_write_shared).
+ * The folder's listing gives each name's inode; a name whose inode was stat'ed already in
+ * this load is that same file, and its stat is the one taken: 10,000 servers trusting 150
+ * roots cost 150 stats, not 1.5 million. Only where the listing's inode numbers are the
+ * files' own (ext4, XFS, Btrfs, tmpfs; not an overlay, whose listing may show a lower
+ * layer's). */
+typedef struct
 {
-  return g_hash_table_new (g_str_hash, g_str_equal);
+  dev_t dev;
+  ino_t ino;
+} InodeKey;
+
+typedef struct
+{
+  GHashTable *certificates;
+  GHashTable *inodes;        /* of InodeKey -> GStatBuf, both in one allocation */
+  dev_t fs_dev;              /* the last filesystem asked about, and the answer */
+  gboolean fs_known;
+  gboolean fs_by_inode;
+} LoadMemo;
+
+static guint
+inode_key_hash (gconstpointer p)
+{
+  const InodeKey *k = p;
+  return (guint) (k->ino ^ (k->ino >> 32) ^ (k->dev * 31));
+}
+
+static gboolean
+inode_key_equal (gconstpointer a, gconstpointer b)
+{
+  const InodeKey *ka = a, *kb = b;
+  return ka->ino == kb->ino && ka->dev == kb->dev;
+}
+
+static void
+load_memo_init (LoadMemo *memo)
+{
+  memo->certificates = g_hash_table_new (g_str_hash, g_str_equal);
+  memo->inodes = g_hash_table_new_full (inode_key_hash, inode_key_equal, g_free, NULL);
+  memo->fs_known = FALSE;
+}
+
+static void
+load_memo_clear (LoadMemo *memo)
+{
+  g_hash_table_unref (memo->certificates);
+  g_hash_table_unref (memo->inodes);
+}
+
+/* whether the folder's listing gives the files' own inode numbers */
+static gboolean
+memo_by_inode (LoadMemo *memo, int dir_fd, dev_t dev)
+{
+
+  if (memo == NULL)
+    return FALSE;
+  if (memo->fs_known && memo->fs_dev == dev)
+    return memo->fs_by_inode;
+  memo->fs_dev = dev;
+  memo->fs_known = TRUE;
+  memo->fs_by_inode = _cc_listing_gives_inodes (dir_fd);
+  return memo->fs_by_inode;
+}
+
+static const GStatBuf *
+memo_inode_lookup (LoadMemo *memo, dev_t dev, ino_t ino)
+{
+  InodeKey key = { dev, ino };
+  GStatBuf *st = g_hash_table_lookup (memo->inodes, &key);
+  return st;
+}
+
+static void
+memo_inode_add (LoadMemo *memo, const GStatBuf *st)
+{
+  /* the key and the stat in one block: the stat right after the key */
+  struct { InodeKey key; GStatBuf st; } *both = g_new (typeof (*both), 1);
+
+  both->key.dev = st->st_dev;
+  both->key.ino = st->st_ino;
+  both->st = *st;
+  g_hash_table_replace (memo->inodes, &both->key, &both->st);
 }
 
 static CcCertificate *
-memo_lookup (GHashTable *memo, CcDeployment *deployment, const char *thumbprint)
+memo_lookup (LoadMemo *memo, CcDeployment *deployment, const char *thumbprint)
 {
-  CcCertificate *cert = memo ? g_hash_table_lookup (memo, thumbprint) : NULL;
+  CcCertificate *cert = memo ? g_hash_table_lookup (memo->certificates, thumbprint) : NULL;
 
   if (cert != NULL)
     return g_object_ref (cert);
   cert = _cc_deployment_lookup_certificate (deployment, thumbprint);
   if (cert != NULL && memo != NULL)
-    g_hash_table_insert (memo, (gpointer) cc_certificate_get_thumbprint (cert), cert);
+    g_hash_table_insert (memo->certificates, (gpointer) cc_certificate_get_thumbprint (cert), cert);
   return cert;
 }
 
 /* cert is the deployment's own (interned): returned as given */
 static CcCertificate *
-memo_add (GHashTable *memo, CcCertificate *cert)
+memo_add (LoadMemo *memo, CcCertificate *cert)
 {
   if (memo != NULL)
-    g_hash_table_insert (memo, (gpointer) cc_certificate_get_thumbprint (cert), cert);
+    g_hash_table_insert (memo->certificates, (gpointer) cc_certificate_get_thumbprint (cert), cert);
   return cert;
 }
+
+/* How one folder is being read: its descriptor, and the files' device when the memo's
+ * inodes may serve (by_inode) */
+typedef struct
+{
+  int dir_fd;
+  LoadMemo *memo;
+  gboolean by_inode;
+  dev_t dev;
+  guint n_stats;
+} FolderLoad;
 
 /* index: the folder's index cache as read (nullable); fresh: the one being rebuilt (nullable);
  * *hit is set when the index vouched for the file (it need not be read when the certificate
@@ -363,8 +457,8 @@ load_certificate_file (Row          *row,
                        gboolean      personal,
                        CcStoreIndex *index,
                        CcStoreIndex *fresh,
-                       int           dir_fd,
-                       GHashTable   *memo,
+                       FolderLoad   *folder,
+                       ino_t         d_ino,
                        gboolean     *hit,
                        guint        *n_read,
                        GStrvBuilder *problems)
@@ -383,6 +477,7 @@ load_certificate_file (Row          *row,
   g_autoptr(GBytes) summary = NULL;
   GStatBuf st;
   gboolean have_stat = FALSE;
+  int dir_fd = folder->dir_fd;
   gsize len;
 
   memcpy (thumbprint, name, 64);
@@ -401,17 +496,35 @@ load_certificate_file (Row          *row,
   /* relative to the folder: one name to look up, not the whole path; with no index to
    * match, the stat comes with the reading */
   if (fresh != NULL && index != NULL)
-    have_stat = dir_fd >= 0 ? fstatat (dir_fd, name, &st, 0) == 0 : g_stat (path, &st) == 0;
+    {
+      const GStatBuf *known = folder->by_inode && d_ino != 0
+                              ? memo_inode_lookup (folder->memo, folder->dev, d_ino) : NULL;
+
+      if (known != NULL)
+        {
+          st = *known;
+          have_stat = TRUE;
+        }
+      else
+        {
+          folder->n_stats++;
+          have_stat = fstatat (dir_fd, name, &st, 0) == 0;
+          /* linked from other folders, and listed as itself */
+          if (have_stat && folder->by_inode && st.st_nlink > 1 && st.st_ino == d_ino
+              && st.st_dev == folder->dev && S_ISREG (st.st_mode))
+            memo_inode_add (folder->memo, &st);
+        }
+    }
   if (have_stat && _cc_store_index_matches (index, thumbprint, &st, &summary))
     {
       *hit = TRUE;
-      cert = memo_lookup (memo, deployment, thumbprint);
+      cert = memo_lookup (folder->memo, deployment, thumbprint);
       if (cert == NULL && summary != NULL)
         {
           /* parsed before: its summary is in the index, and the DER waits until needed */
           g_autoptr(CcCertificate) made = _cc_certificate_new_from_summary (summary, thumbprint);
           if (made != NULL)
-            cert = memo_add (memo, _cc_deployment_intern_certificate (deployment, made));
+            cert = memo_add (folder->memo, _cc_deployment_intern_certificate (deployment, made));
           else
             *hit = FALSE;   /* a row whose summary is refused is wrong: rewrite the index */
         }
@@ -449,7 +562,7 @@ load_certificate_file (Row          *row,
       return FALSE;
     }
   if (deployment != NULL)
-    memo_add (memo, cert);
+    memo_add (folder->memo, cert);
   if (!g_str_equal (cc_certificate_get_thumbprint (cert), thumbprint))
     {
       _cc_strv_builder_take (problems,
@@ -518,7 +631,7 @@ static LoadResult *
 load_folder (CcDeployment  *deployment,
              const char    *dir_path,
              CcStoreKind    kind,
-             GHashTable    *memo,
+             LoadMemo      *memo,
              GCancellable  *cancellable,
              GError       **error)
 {
@@ -530,6 +643,7 @@ load_folder (CcDeployment  *deployment,
   LoadResult *result;
   guint n_hits = 0, n_read = 0;
   DIR *dir = NULL;
+  FolderLoad folder = { -1, memo, FALSE, 0, 0 };
   int dir_fd;
 
   /* the folder is opened once: its files are read, and its index too, relative to it (one
@@ -560,9 +674,17 @@ load_folder (CcDeployment  *deployment,
       /* certificates are shared across the deployment: without one, the index saves nothing */
       if (deployment != NULL && kind != CC_STORE_REQUESTS)
         {
+          GStatBuf dir_st;
+
           index = _cc_store_index_read_at (dir_fd, dir_path);
           fresh = _cc_store_index_new_sized (index);
+          if (index != NULL && memo != NULL && fstat (dir_fd, &dir_st) == 0)
+            {
+              folder.dev = dir_st.st_dev;
+              folder.by_inode = memo_by_inode (memo, dir_fd, dir_st.st_dev);
+            }
         }
+      folder.dir_fd = dir_fd;
       while ((d = readdir (dir)) != NULL)
         {
           const char *name = d->d_name;
@@ -588,7 +710,7 @@ load_folder (CcDeployment  *deployment,
               if (_cc_is_thumbprint (stem))
                 got = load_certificate_file (&row, deployment, dir_path, name,
                                              kind == CC_STORE_PERSONAL, index, fresh,
-                                             dir_fd, memo, &hit, &n_read,
+                                             &folder, d->d_ino, &hit, &n_read,
                                              problems);
             }
           if (got)
@@ -597,6 +719,7 @@ load_folder (CcDeployment  *deployment,
         }
       closedir (dir);
       close (dir_fd);
+      _cc_work_count_store_stats (folder.n_stats);
       /* rewritten unless every row was used and every file had one; a folder we may not
        * write to is still read, just without an index */
       if (fresh != NULL
@@ -667,16 +790,18 @@ static void
 many_worker_run (gpointer data, gpointer user_data)
 {
   ManyLoad *load = user_data;
-  g_autoptr(GHashTable) memo = memo_new ();
+  LoadMemo memo;
   guint i;
 
+  load_memo_init (&memo);
   _cc_thread_set_background ();
   while ((i = (guint) g_atomic_int_add (&load->next, 1)) < load->n_jobs)
     {
       ManyJob *job = &load->jobs[i];
-      job->result = load_folder (job->deployment, job->store->path, job->store->kind, memo,
+      job->result = load_folder (job->deployment, job->store->path, job->store->kind, &memo,
                                  load->cancellable, &job->error);
     }
+  load_memo_clear (&memo);
   /* the thread goes back to GLib's pool, which may end it while the process exits: its
    * OpenSSL error queue is freed now rather than by a thread-exit handler that may not get
    * to run (LeakSanitizer caught the 904 bytes of it, one run in ten) */
@@ -1156,8 +1281,10 @@ _cc_store_stage_certificates (CcStore    *self,
       if (!g_hash_table_add (present, (gpointer) tp))
         continue;   /* there already, or twice in the bundle */
       path = g_strdup_printf ("%s/%s.pem", self->path, tp);
-      pem = cc_certificate_dup_pem (cert);
-      if (!_cc_batch_write (batch, path, pem, strlen (pem), 0644, error))
+      /* the same certificate on every server of the batch is one file on disk */
+      if (!_cc_batch_knows (batch, tp))
+        pem = cc_certificate_dup_pem (cert);
+      if (!_cc_batch_write_shared (batch, path, tp, pem, pem ? strlen (pem) : 0, 0644, error))
         return FALSE;
       g_ptr_array_add (staged, g_object_ref (cert));
     }
