@@ -685,6 +685,97 @@ test_entries_on_demand (Fixture *f, gconstpointer data)
   g_assert_cmpuint (_cc_store_entry_get_n_live (), ==, before);
 }
 
+/* A Personal store's metadata (friendly name, exportable, source, added) and whether each
+ * key is there come from the index and the folder's listing when nothing changed, and from
+ * the files as soon as one did. */
+static void
+test_metadata_cached (Fixture *f, gconstpointer data)
+{
+  CcStore *roots;
+  g_autoptr(CcDeployment) d = indexed_deployment (f, &roots);
+  g_autoptr(GPtrArray) servers = cc_deployment_list_servers (d);
+  CcStore *personal = cc_server_get_store (g_ptr_array_index (servers, 0), CC_STORE_PERSONAL);
+  g_autoptr(CcStoreEntry) e = g_list_model_get_item (G_LIST_MODEL (personal), 0);
+  g_autofree char *id = g_strdup (cc_store_entry_get_id (e));
+  g_autofree char *meta = g_strdup_printf ("%s/%s.json", cc_store_get_path (personal), id);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", cc_store_get_path (personal), id);
+  g_autofree char *key_kept = g_strdup_printf ("%s/kept.key", f->tmpdir);
+  guint n_read, n_indexed, n_items = g_list_model_get_n_items (G_LIST_MODEL (personal));
+  CcWorkCounts work;
+  CcStoreEntry *now;
+
+  g_assert_true (cc_store_entry_get_has_private_key (e));
+  let_files_age ();
+  reload (personal, &n_read, &n_indexed);   /* records the metadata rows */
+  g_clear_object (&e);
+
+  /* nothing changed: no file read at all, the same entries */
+  _cc_work_counts_reset ();
+  reload (personal, &n_read, &n_indexed);
+  _cc_work_counts_get (&work);
+  g_assert_cmpuint (n_read, ==, 0);
+  g_assert_cmpuint (n_indexed, ==, n_items);
+  g_assert_cmpuint (work.files_read, ==, 1);   /* the index itself */
+  now = cc_store_lookup_id (personal, id);
+  g_assert_true (cc_store_entry_get_has_private_key (now));
+  g_assert_cmpstr (cc_store_entry_get_friendly_name (now), ==, "");
+
+  /* its metadata rewritten behind the console's back: read again */
+  g_assert_true (g_file_set_contents (meta, "{ \"friendly_name\" : \"Changed Outside\", "
+                                      "\"exportable\" : true, \"source\" : \"by hand\", "
+                                      "\"added\" : \"2026-01-02T03:04:05Z\" }", -1, NULL));
+  reload (personal, &n_read, &n_indexed);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_cmpstr (cc_store_entry_get_friendly_name (now), ==, "Changed Outside");
+  g_assert_true (cc_store_entry_get_exportable (now));
+  g_assert_cmpstr (cc_store_entry_get_source (now), ==, "by hand");
+  g_assert_nonnull (cc_store_entry_get_added (now));
+  g_assert_cmpint (g_date_time_get_year (cc_store_entry_get_added (now)), ==, 2026);
+  /* and the same from the index once it is recorded */
+  let_files_age ();
+  reload (personal, &n_read, &n_indexed);
+  _cc_work_counts_reset ();
+  reload (personal, &n_read, &n_indexed);
+  _cc_work_counts_get (&work);
+  g_assert_cmpuint (work.files_read, ==, 1);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_cmpstr (cc_store_entry_get_friendly_name (now), ==, "Changed Outside");
+  g_assert_true (cc_store_entry_get_exportable (now));
+  g_assert_cmpstr (cc_store_entry_get_source (now), ==, "by hand");
+  g_assert_cmpint (g_date_time_get_year (cc_store_entry_get_added (now)), ==, 2026);
+
+  /* its key taken away: no private key, so not exportable; put back: both again */
+  g_assert_cmpint (g_rename (key, key_kept), ==, 0);
+  reload (personal, &n_read, &n_indexed);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_false (cc_store_entry_get_has_private_key (now));
+  g_assert_false (cc_store_entry_get_exportable (now));
+  g_assert_cmpint (g_rename (key_kept, key), ==, 0);
+  reload (personal, &n_read, &n_indexed);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_true (cc_store_entry_get_has_private_key (now));
+  g_assert_true (cc_store_entry_get_exportable (now));
+
+  /* damaged: reported on every load, never recorded */
+  g_assert_true (g_file_set_contents (meta, "{ \"friendly_name\" : ", -1, NULL));
+  reload (personal, &n_read, &n_indexed);
+  g_assert_nonnull (cc_store_get_problems (personal)[0]);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_cmpstr (cc_store_entry_get_friendly_name (now), ==, "");
+  let_files_age ();
+  reload (personal, &n_read, &n_indexed);
+  reload (personal, &n_read, &n_indexed);
+  g_assert_nonnull (cc_store_get_problems (personal)[0]);
+
+  /* removed: no metadata, nothing reported */
+  g_assert_cmpint (g_unlink (meta), ==, 0);
+  reload (personal, &n_read, &n_indexed);
+  g_assert_null (cc_store_get_problems (personal)[0]);
+  now = cc_store_lookup_id (personal, id);
+  g_assert_cmpstr (cc_store_entry_get_friendly_name (now), ==, "");
+  g_assert_true (cc_store_entry_get_has_private_key (now));
+}
+
 /* the distinct files (inodes) and all the files of the deployment's certificate stores */
 static void
 count_store_files (CcDeployment *d, guint *n_files, guint *n_inodes)
@@ -969,6 +1060,7 @@ main (int argc, char *argv[])
   ADD ("entries-on-demand", test_entries_on_demand);
   ADD ("signatures-remembered", test_signatures_remembered);
   ADD ("shared-files", test_shared_files);
+  ADD ("metadata-cached", test_metadata_cached);
 #undef ADD
 
   return g_test_run ();

@@ -168,6 +168,9 @@ GPtrArray *_cc_pem_decode_all     (const char   *text,
 /* for g_ptr_array_sort of strings */
 int        _cc_compare_strings    (gconstpointer a,
                                    gconstpointer b);
+void       _cc_sha256_raw         (const void   *data,
+                                   gsize         len,
+                                   guint8        out[32]);
 char      *_cc_sha256_hex         (const void   *data,
                                    gsize         len);
 
@@ -232,6 +235,14 @@ gboolean      _cc_store_index_matches   (CcStoreIndex *self,
                                          GBytes      **summary);
 /* records that the file st holds thumbprint (and its summary, nullable); FALSE (nothing
  * recorded) when the file changed too recently to be told apart from a later change */
+gboolean      _cc_store_index_matches_raw (CcStoreIndex *self,
+                                           const guint8  key[32],
+                                           const GStatBuf *st,
+                                           GBytes      **summary);
+gboolean      _cc_store_index_add_raw   (CcStoreIndex *self,
+                                         const guint8  key[32],
+                                         const GStatBuf *st,
+                                         GBytes       *summary);
 gboolean      _cc_store_index_add       (CcStoreIndex *self,
                                          const char   *thumbprint,
                                          const GStatBuf *st,

@@ -535,6 +535,14 @@ _cc_pem_decode_all (const char *text, gsize len, const char *label)
   return out;
 }
 
+void
+_cc_sha256_raw (const void *data, gsize len, guint8 out[32])
+{
+  unsigned int md_len = 0;
+
+  EVP_Digest (data, len, out, &md_len, EVP_sha256 (), NULL);
+}
+
 char *
 _cc_sha256_hex (const void *data, gsize len)
 {

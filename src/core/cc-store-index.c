@@ -19,11 +19,13 @@
  *   trailer SHA-256 of everything before it
  * A row says: the file <thumbprint>.pem with exactly this inode, size, mtime and ctime held
  * the certificate whose SHA-256 is <thumbprint>. Any difference makes the file be read again.
+ * In Personal stores, a row keyed by the SHA-256 of the thumbprint's 64 characters says the
+ * same of <thumbprint>.json, and its summary holds that metadata (cc-store.c, METADATA_TYPE).
  * The file is never synced: a damaged one fails its checksum and is rebuilt. */
 
 #define MAGIC "CCINDEX\n"
 #define BYTE_ORDER_MARK 0x01020304u
-#define VERSION 2u
+#define VERSION 3u
 #define HEADER_SIZE 32
 #define ROW_SIZE 72
 #define TRAILER_SIZE 32
@@ -216,11 +218,22 @@ gboolean
 _cc_store_index_matches (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st,
                          GBytes **summary)
 {
+  guint8 raw[32];
+
+  return thumbprint_to_raw (thumbprint, raw) && _cc_store_index_matches_raw (self, raw, st, summary);
+}
+
+/* key: a row's 32 bytes (a certificate's SHA-256, or another key a store gives its row) */
+gboolean
+_cc_store_index_matches_raw (CcStoreIndex *self, const guint8 key_bytes[32], const GStatBuf *st,
+                             GBytes **summary)
+{
   Row key, *row;
 
   /* an empty GArray has no data at all, and bsearch must not be given NULL */
-  if (self == NULL || self->rows->len == 0 || !thumbprint_to_raw (thumbprint, key.sha256))
+  if (self == NULL || self->rows->len == 0)
     return FALSE;
+  memcpy (key.sha256, key_bytes, 32);
   row = bsearch (&key, self->rows->data, self->rows->len, sizeof (Row), compare_rows);
   if (row == NULL)
     return FALSE;
@@ -239,10 +252,18 @@ gboolean
 _cc_store_index_add (CcStoreIndex *self, const char *thumbprint, const GStatBuf *st,
                      GBytes *summary)
 {
+  guint8 raw[32];
+
+  return thumbprint_to_raw (thumbprint, raw) && _cc_store_index_add_raw (self, raw, st, summary);
+}
+
+gboolean
+_cc_store_index_add_raw (CcStoreIndex *self, const guint8 key[32], const GStatBuf *st,
+                         GBytes *summary)
+{
   Row row = { 0 };
 
-  if (!thumbprint_to_raw (thumbprint, row.sha256))
-    return FALSE;
+  memcpy (row.sha256, key, 32);
   row_from_stat (&row, st);
   if (row.ctime_ns > self->now_ns - RACY_NS || row.mtime_ns > self->now_ns - RACY_NS)
     return FALSE;

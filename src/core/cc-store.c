@@ -278,21 +278,47 @@ parse_time (const char *iso)
   return iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
 }
 
+/* A Personal certificate's or a request's metadata (<id>.json), as read */
+typedef struct
+{
+  const char *friendly;   /* each nullable */
+  const char *source;
+  gboolean exportable;
+  const char *added;      /* ISO 8601 */
+} Metadata;
+
+#define METADATA_TYPE "(msmsbms)"
+
+static void
+metadata_from_json (Metadata *md, JsonObject *meta)
+{
+  md->friendly = json_object_get_string_member_with_default (meta, "friendly_name", NULL);
+  md->source = json_object_get_string_member_with_default (meta, "source", NULL);
+  md->exportable = json_object_get_boolean_member_with_default (meta, "exportable", FALSE);
+  md->added = json_object_get_string_member_with_default (meta, "added", NULL);
+}
+
+static void
+apply_metadata_fields (CcStoreEntry *entry, const Metadata *md, gboolean has_key)
+{
+  g_autoptr(GDateTime) added = md ? parse_time (md->added) : NULL;
+
+  _cc_store_entry_set_metadata (entry, md ? md->friendly : NULL, has_key,
+                                has_key && md && md->exportable, md ? md->source : NULL, added);
+}
+
 static void
 apply_metadata (CcStoreEntry *entry, JsonObject *meta, gboolean has_key)
 {
-  g_autoptr(GDateTime) added = NULL;
-  const char *friendly = NULL, *source = NULL;
-  gboolean exportable = FALSE;
+  Metadata md;
 
-  if (meta != NULL)
+  if (meta == NULL)
     {
-      friendly = json_object_get_string_member_with_default (meta, "friendly_name", NULL);
-      source = json_object_get_string_member_with_default (meta, "source", NULL);
-      exportable = json_object_get_boolean_member_with_default (meta, "exportable", FALSE);
-      added = parse_time (json_object_get_string_member_with_default (meta, "added", NULL));
+      apply_metadata_fields (entry, NULL, has_key);
+      return;
     }
-  _cc_store_entry_set_metadata (entry, friendly, has_key, has_key && exportable, source, added);
+  metadata_from_json (&md, meta);
+  apply_metadata_fields (entry, &md, has_key);
 }
 
 static int
@@ -443,7 +469,101 @@ typedef struct
   gboolean by_inode;
   dev_t dev;
   guint n_stats;
+  GHashTable *names;   /* Personal: every name listed -> its d_type + 1 */
+  guint n_meta_hits;   /* Personal: metadata files the index vouched for */
 } FolderLoad;
+
+/* Personal: whether the folder listed <thumbprint><suffix>, and for a key whether it is a
+ * regular file (the listing's type, or a stat where the listing does not say) */
+static gboolean
+folder_has (FolderLoad *folder, const char *thumbprint, const char *suffix, gboolean regular)
+{
+  char name[80];
+  guint type;
+
+  g_snprintf (name, sizeof name, "%s%s", thumbprint, suffix);
+  type = GPOINTER_TO_UINT (g_hash_table_lookup (folder->names, name));
+  if (type == 0)
+    return FALSE;
+  type--;
+  if (!regular || type == DT_REG)
+    return TRUE;
+  if (type == DT_UNKNOWN || type == DT_LNK)
+    {
+      GStatBuf st;
+      return fstatat (folder->dir_fd, name, &st, 0) == 0 && S_ISREG (st.st_mode);
+    }
+  return FALSE;
+}
+
+/* Personal: reads <thumbprint>.json into *md (its strings held by *keep), from the index
+ * when the file's stat matches its row there; FALSE (with a problem added when the file is
+ * damaged) when there is no metadata to apply */
+static gboolean
+load_metadata (FolderLoad   *folder,
+               const char   *dir,
+               const char   *thumbprint,
+               CcStoreIndex *index,
+               CcStoreIndex *fresh,
+               Metadata     *md,
+               GVariant    **keep,
+               GStrvBuilder *problems)
+{
+  g_autofree char *name = g_strdup_printf ("%s.json", thumbprint);
+  g_autoptr(GBytes) cached = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *data = NULL;
+  guint8 key[32];
+  GStatBuf st;
+  JsonNode *root;
+  gsize len;
+
+  if (!folder_has (folder, thumbprint, ".json", FALSE))
+    return FALSE;
+  /* its row's key: the thumbprint's SHA-256, which no certificate's thumbprint is */
+  _cc_sha256_raw (thumbprint, 64, key);
+  if (index != NULL && fresh != NULL && fstatat (folder->dir_fd, name, &st, 0) == 0
+      && _cc_store_index_matches_raw (index, key, &st, &cached) && cached != NULL)
+    {
+      *keep = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (METADATA_TYPE),
+                                                            cached, FALSE));
+      g_variant_get (*keep, "(m&sm&sbm&s)", &md->friendly, &md->source, &md->exportable,
+                     &md->added);
+      folder->n_meta_hits++;
+      _cc_store_index_add_raw (fresh, key, &st, cached);
+      return TRUE;
+    }
+  if (!_cc_read_file_at (folder->dir_fd, dir, name, &st, &data, &len, &error))
+    {
+      _cc_strv_builder_take (problems, g_strdup (error->message));
+      return FALSE;
+    }
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, len, &error))
+    {
+      _cc_strv_builder_take (problems, g_strdup (error->message));
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      _cc_strv_builder_take (problems,
+                             g_strdup_printf (_("“%s” does not hold a JSON object"), path));
+      return FALSE;
+    }
+  metadata_from_json (md, json_node_get_object (root));
+  *keep = g_variant_ref_sink (g_variant_new (METADATA_TYPE, md->friendly, md->source,
+                                             md->exportable, md->added));
+  g_variant_get (*keep, "(m&sm&sbm&s)", &md->friendly, &md->source, &md->exportable, &md->added);
+  if (fresh != NULL)
+    {
+      g_autoptr(GBytes) made = g_variant_get_data_as_bytes (*keep);
+      _cc_store_index_add_raw (fresh, key, &st, made);
+    }
+  return TRUE;
+}
 
 /* index: the folder's index cache as read (nullable); fresh: the one being rebuilt (nullable);
  * *hit is set when the index vouched for the file (it need not be read when the certificate
@@ -466,13 +586,10 @@ load_certificate_file (Row          *row,
   /* the full paths only when a file is read: a trust store's entry the index vouched for
    * costs one fstatat and no allocation but its entry */
   g_autofree char *path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autofree char *meta_path = NULL;
   char thumbprint[65];
   g_autofree char *data = NULL;
   g_autoptr(GPtrArray) blocks = NULL;
   g_autoptr(CcCertificate) cert = NULL;
-  g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) summary = NULL;
   GStatBuf st;
@@ -482,12 +599,6 @@ load_certificate_file (Row          *row,
 
   memcpy (thumbprint, name, 64);
   thumbprint[64] = '\0';
-  /* keys and metadata live in Personal only (trust stores hold certificates and links) */
-  if (personal)
-    {
-      key_path = g_strdup_printf ("%s/%s.key", dir, thumbprint);
-      meta_path = g_strdup_printf ("%s/%s.json", dir, thumbprint);
-    }
   if (dir_fd < 0)
     path = g_build_filename (dir, name, NULL);
 
@@ -583,17 +694,18 @@ have_certificate:
   row->certificate = g_steal_pointer (&cert);
   if (!personal)
     return TRUE;   /* its entry waits until somebody asks for it */
-  if (g_file_test (meta_path, G_FILE_TEST_EXISTS))
-    {
-      meta = read_json_object (meta_path, &error);
-      if (meta == NULL)
-        {
-          _cc_strv_builder_take (problems, g_strdup (error->message));
-          g_clear_error (&error);
-        }
-    }
-  row->entry = _cc_store_entry_new (row->certificate);
-  apply_metadata (row->entry, meta, g_file_test (key_path, G_FILE_TEST_IS_REGULAR));
+  /* its key and metadata: the folder's listing says whether they are there, the index
+   * holds the metadata as it was when the file had this stat */
+  {
+    g_autoptr(GVariant) keep = NULL;
+    Metadata md = { NULL, NULL, FALSE, NULL };
+    gboolean have_md = load_metadata (folder, dir, thumbprint, index, fresh, &md, &keep,
+                                      problems);
+
+    row->entry = _cc_store_entry_new (row->certificate);
+    apply_metadata_fields (row->entry, have_md ? &md : NULL,
+                           folder_has (folder, thumbprint, ".key", TRUE));
+  }
   return TRUE;
 }
 
@@ -627,6 +739,12 @@ load_request_file (const char *dir, const char *name, GStrvBuilder *problems)
   return entry;
 }
 
+typedef struct
+{
+  char *name;   /* owned by FolderLoad.names */
+  ino_t ino;
+} Listed;
+
 static LoadResult *
 load_folder (CcDeployment  *deployment,
              const char    *dir_path,
@@ -643,7 +761,8 @@ load_folder (CcDeployment  *deployment,
   LoadResult *result;
   guint n_hits = 0, n_read = 0;
   DIR *dir = NULL;
-  FolderLoad folder = { -1, memo, FALSE, 0, 0 };
+  FolderLoad folder = { -1, memo, FALSE, 0, 0, NULL, 0 };
+  g_autoptr(GArray) listed = NULL;   /* Personal: of Listed */
   int dir_fd;
 
   /* the folder is opened once: its files are read, and its index too, relative to it (one
@@ -685,16 +804,45 @@ load_folder (CcDeployment  *deployment,
             }
         }
       folder.dir_fd = dir_fd;
-      while ((d = readdir (dir)) != NULL)
+      /* Personal: the whole listing first, so that a certificate's key and metadata files
+       * are known there without a stat each */
+      if (kind == CC_STORE_PERSONAL)
         {
-          const char *name = d->d_name;
+          folder.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          listed = g_array_new (FALSE, FALSE, sizeof (Listed));
+          while ((d = readdir (dir)) != NULL)
+            {
+              Listed l = { g_strdup (d->d_name), d->d_ino };
+              g_hash_table_insert (folder.names, l.name, GUINT_TO_POINTER ((guint) d->d_type + 1));
+              g_array_append_val (listed, l);
+            }
+        }
+      for (guint next = 0;; next++)
+        {
+          const char *name;
+          ino_t d_ino;
           Row row = { NULL, NULL, NULL };
           gboolean hit = FALSE, got = FALSE;
 
+          if (listed != NULL)
+            {
+              if (next >= listed->len)
+                break;
+              name = g_array_index (listed, Listed, next).name;
+              d_ino = g_array_index (listed, Listed, next).ino;
+            }
+          else if ((d = readdir (dir)) != NULL)
+            {
+              name = d->d_name;
+              d_ino = d->d_ino;
+            }
+          else
+            break;
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             {
               closedir (dir);
               close (dir_fd);
+              g_clear_pointer (&folder.names, g_hash_table_unref);
               return NULL;
             }
           if (kind == CC_STORE_REQUESTS)
@@ -710,7 +858,7 @@ load_folder (CcDeployment  *deployment,
               if (_cc_is_thumbprint (stem))
                 got = load_certificate_file (&row, deployment, dir_path, name,
                                              kind == CC_STORE_PERSONAL, index, fresh,
-                                             &folder, d->d_ino, &hit, &n_read,
+                                             &folder, d_ino, &hit, &n_read,
                                              problems);
             }
           if (got)
@@ -719,12 +867,13 @@ load_folder (CcDeployment  *deployment,
         }
       closedir (dir);
       close (dir_fd);
+      g_clear_pointer (&folder.names, g_hash_table_unref);
       _cc_work_count_store_stats (folder.n_stats);
       /* rewritten unless every row was used and every file had one; a folder we may not
        * write to is still read, just without an index */
       if (fresh != NULL
-          && (index == NULL || n_hits != _cc_store_index_get_n_rows (index)
-              || n_hits != _cc_store_index_get_n_rows (fresh)))
+          && (index == NULL || n_hits + folder.n_meta_hits != _cc_store_index_get_n_rows (index)
+              || n_hits + folder.n_meta_hits != _cc_store_index_get_n_rows (fresh)))
         {
           if (!_cc_store_index_write (fresh, dir_path, &local))
             g_debug ("no index for %s: %s", dir_path, local->message);
