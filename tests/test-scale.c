@@ -1042,6 +1042,72 @@ test_signatures_remembered (Fixture *f, gconstpointer data)
   cc_check_result_free (result);
 }
 
+/* A Personal certificate is one server's (or one pool's): a cold load parses it for its
+ * fields and keeps only them and its DER, so that a fleet's leaves do not stay parsed for a
+ * listing; the viewer and the check parse it again when they need it. Trust stores' shared
+ * certificates stay parsed. */
+static void
+test_personal_parsed_on_demand (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcDeployment) d = NULL;
+  g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GPtrArray) stores = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) sections = NULL;
+  CcCheckResult *result;
+  CcCertificate *leaf = NULL;
+  guint n_personal = 0;
+
+  generate (f, 4, 3);
+  d = open_deployment (f);
+  servers = cc_deployment_list_servers (d);
+  for (guint i = 0; i < servers->len; i++)
+    for (CcStoreKind kind = 0; kind < CC_N_STORES; kind++)
+      g_ptr_array_add (stores, cc_server_get_store (g_ptr_array_index (servers, i), kind));
+  g_assert_true (cc_stores_load (stores, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < stores->len; i++)
+    {
+      CcStore *store = g_ptr_array_index (stores, i);
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (store)); j++)
+        {
+          CcCertificate *cert = _cc_store_get_certificate (store, j);
+          if (cc_store_get_kind (store) == CC_STORE_PERSONAL)
+            {
+              g_assert_false (_cc_certificate_holds_x509 (cert));
+              g_assert_nonnull (cc_certificate_get_not_after (cert));
+              leaf = cert;
+              n_personal++;
+            }
+          else if (cc_store_get_kind (store) != CC_STORE_REQUESTS)
+            g_assert_true (_cc_certificate_holds_x509 (cert));
+        }
+    }
+  g_assert_cmpuint (n_personal, ==, 4 * 4);
+
+  /* the viewer's Details parse it again, with every field */
+  sections = cc_certificate_dup_sections (leaf);
+  g_assert_cmpuint (g_list_model_get_n_items (sections), >, 0);
+  g_assert_true (_cc_certificate_holds_x509 (leaf));
+
+  /* and the check verifies every assigned leaf as before */
+  result = cc_check (d, servers, 30, 14, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->n_ok, ==, 4 * 4);
+  g_assert_cmpuint (result->n_error, ==, 0);
+  cc_check_result_free (result);
+  for (guint i = 0; i < servers->len; i++)
+    for (CcInterface iface = 0; iface < CC_N_INTERFACES; iface++)
+      if (cc_server_get_assignment (g_ptr_array_index (servers, i), iface) != NULL)
+        {
+          CcStore *personal = cc_server_get_store (g_ptr_array_index (servers, i), CC_STORE_PERSONAL);
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (personal)); j++)
+            if (g_str_equal (cc_certificate_get_thumbprint (_cc_store_get_certificate (personal, j)),
+                             cc_server_get_assignment (g_ptr_array_index (servers, i), iface)))
+              g_assert_true (_cc_certificate_holds_x509 (_cc_store_get_certificate (personal, j)));
+        }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1061,6 +1127,7 @@ main (int argc, char *argv[])
   ADD ("signatures-remembered", test_signatures_remembered);
   ADD ("shared-files", test_shared_files);
   ADD ("metadata-cached", test_metadata_cached);
+  ADD ("personal-parsed-on-demand", test_personal_parsed_on_demand);
 #undef ADD
 
   return g_test_run ();

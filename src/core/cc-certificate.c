@@ -499,7 +499,8 @@ _cc_der_has_certificate_shape (const guint8 *der, gsize len)
   return whole;
 }
 
-/* A certificate made from an index's summary parses its DER on first need only. */
+/* A certificate made from an index's summary, or whose X509 was released, parses its DER on
+ * first need only. */
 X509 *
 _cc_certificate_get_x509 (CcCertificate *self)
 {
@@ -513,7 +514,8 @@ _cc_certificate_get_x509 (CcCertificate *self)
    * that meet the same one both parse it, and the first to finish wins */
   p = g_bytes_get_data (self->der, &len);
   /* the DER's SHA-256 was checked against the thumbprint, and it had a certificate's shape
-   * when the summary was made from it (_cc_der_has_certificate_shape) */
+   * when the summary was made from it (_cc_der_has_certificate_shape), or it was parsed
+   * once already (_cc_certificate_release_x509) */
   x509 = d2i_X509 (NULL, &p, len);
   g_assert (x509 != NULL);
   X509_check_purpose (x509, -1, 0);
@@ -523,6 +525,18 @@ _cc_certificate_get_x509 (CcCertificate *self)
       x509 = g_atomic_pointer_get (&self->x509);
     }
   return x509;
+}
+
+gboolean
+_cc_certificate_holds_x509 (CcCertificate *self)
+{
+  return g_atomic_pointer_get (&self->x509) != NULL;
+}
+
+void
+_cc_certificate_release_x509 (CcCertificate *self)
+{
+  g_clear_pointer (&self->x509, X509_free);
 }
 
 #define SUMMARY_TYPE "(ayssssssuxxasasubsubibt)"

@@ -176,6 +176,11 @@ char      *_cc_sha256_hex         (const void   *data,
 
 /* cc-certificate.c */
 X509     *_cc_certificate_get_x509 (CcCertificate *self);
+/* frees the parsed X509 of a certificate no other thread can see yet: the next
+ * _cc_certificate_get_x509 parses its DER again */
+void      _cc_certificate_release_x509 (CcCertificate *self);
+/* for the tests: whether its X509 is parsed and kept */
+gboolean  _cc_certificate_holds_x509   (CcCertificate *self);
 /* cc_natural_compare of the two certificates' issued-to names, made once per certificate */
 int       _cc_certificate_compare_issued_to (CcCertificate *a, CcCertificate *b);
 /* shares x509 (a reference), which nobody may change afterwards */
@@ -281,8 +286,11 @@ int       _cc_natural_key_compare (const guint8 *a,
                                    gsize         b_len);
 
 /* cc-certificate-cache (in cc-deployment.c): thread-safe, keyed by thumbprint */
+/* lazy: keep only the fields and the DER of a certificate parsed now, and parse it again when
+ * its X509 is needed (a Personal certificate is one server's: listing it needs no X509) */
 CcCertificate *_cc_deployment_intern_der (CcDeployment *self,
                                           GBytes       *der,
+                                          gboolean      lazy,
                                           GError      **error);
 /* cert, or the one already interned under its thumbprint (a new reference) */
 CcCertificate *_cc_deployment_intern_certificate (CcDeployment  *self,

@@ -229,7 +229,7 @@ cc_deployment_dup_json_path (CcDeployment *self)
 /* ---- the certificate cache ---- */
 
 CcCertificate *
-_cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
+_cc_deployment_intern_der (CcDeployment *self, GBytes *der, gboolean lazy, GError **error)
 {
   g_autofree char *tp = _cc_sha256_hex (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
   CcCertificate *cert;
@@ -256,6 +256,9 @@ _cc_deployment_intern_der (CcDeployment *self, GBytes *der, GError **error)
 
   /* parse outside the lock so that other threads keep going */
   cert = cc_certificate_new_from_der (der, error);
+  /* nobody else sees it before it is in the cache */
+  if (cert != NULL && lazy)
+    _cc_certificate_release_x509 (cert);
 
   g_mutex_lock (&self->cache_lock);
   g_hash_table_remove (self->parsing, tp);

@@ -665,7 +665,7 @@ load_certificate_file (Row          *row,
                                             store_file_path (&path, dir, name)));
       return FALSE;
     }
-  cert = _cc_deployment_intern_der (deployment, g_ptr_array_index (blocks, 0), &error);
+  cert = _cc_deployment_intern_der (deployment, g_ptr_array_index (blocks, 0), personal, &error);
   if (cert == NULL)
     {
       _cc_strv_builder_take (problems, g_strdup_printf (_("“%s”: %s"), store_file_path (&path, dir, name),
