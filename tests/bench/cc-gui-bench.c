@@ -338,6 +338,7 @@ main (int   argc,
       CcWindow *window;
       double t0, t_tree, t_select, t_overview;
       double cpu0, cpu_tree, cpu_select, cpu_overview;
+      double open_stall_at;   /* when the longest stall while it opened began, from launch */
 
       t0 = now ();
       cpu0 = thread_cpu ();
@@ -356,6 +357,7 @@ main (int   argc,
       g_array_append_val (open_stall, monitor.max_gap);
       g_array_append_val (tree_cpu, (double) { cpu_tree - cpu0 });
       g_array_append_val (open_stall_cpu, monitor.max_cpu_gap);
+      open_stall_at = monitor.max_gap_end - monitor.max_gap - t0;
 
       /* the noise floor: the longest gap with nothing to do, for a while, on this machine */
       {
@@ -396,11 +398,12 @@ main (int   argc,
       g_array_append_val (overview_stall_cpu, monitor.max_cpu_gap);
 
       /* where the longest stall began, from the selection: what a profile should look at */
-      g_print ("run %d: tree drawn %.3f s (longest stall %.0f ms); idle %.0f ms; overview "
+      g_print ("run %d: tree drawn %.3f s (longest stall %.0f ms, %.3f s after launch); idle %.0f ms; overview "
                "filled %.2f s (longest stall %.0f ms, %.2f s after the selection); main-thread "
                "CPU: tree %.3f s, most between two runs %.0f ms opening, %.0f ms idle, "
                "%.0f ms filling\n", run + 1,
                t_tree - t0, g_array_index (open_stall, double, open_stall->len - 1) * 1000,
+               open_stall_at,
                g_array_index (idle_stall, double, idle_stall->len - 1) * 1000,
                t_overview - t_select, monitor.max_gap * 1000,
                monitor.max_gap_end - monitor.max_gap - t_select,
