@@ -1056,7 +1056,7 @@ test_personal_parsed_on_demand (Fixture *f, gconstpointer data)
   g_autoptr(GListModel) sections = NULL;
   CcCheckResult *result;
   CcCertificate *leaf = NULL;
-  guint n_personal = 0;
+  guint n_personal = 0, n_assigned = 0;
 
   generate (f, 4, 3);
   d = open_deployment (f);
@@ -1104,8 +1104,13 @@ test_personal_parsed_on_demand (Fixture *f, gconstpointer data)
           for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (personal)); j++)
             if (g_str_equal (cc_certificate_get_thumbprint (_cc_store_get_certificate (personal, j)),
                              cc_server_get_assignment (g_ptr_array_index (servers, i), iface)))
-              g_assert_true (_cc_certificate_holds_x509 (_cc_store_get_certificate (personal, j)));
+              {
+                g_assert_true (_cc_certificate_holds_x509 (_cc_store_get_certificate (personal, j)));
+                n_assigned++;
+              }
         }
+  /* every assignment was found in its server's Personal store */
+  g_assert_cmpuint (n_assigned, ==, 4 * 4);
 }
 
 int
